@@ -1,0 +1,3 @@
+"""IMAG'IN reference server."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,47 @@
+"""Creating accounts: the identifier from the name, the password hashed."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from server_stub.auth import repository
+from server_stub.auth.identifiers import unique_identifier
+from server_stub.auth.models import Category, Role, User
+from server_stub.core.security import hash_password
+
+
+def create_account(
+    session: Session,
+    *,
+    first_name: str,
+    last_name: str,
+    role: Role | str = Role.INTERVENANT,
+    password: str | None = None,
+    password_hash: str | None = None,
+    login: str | None = None,
+    academic: bool = False,
+    temporary: bool = True,
+    category: Category | None = None,
+    **profile: object,
+) -> User:
+    """`password_hash` lets bulk generators hash one password once for many accounts."""
+    if password_hash is None:
+        if password is None:
+            raise ValueError("a password or its hash is required")
+        password_hash = hash_password(password)
+    user = User(
+        login=login or unique_identifier(first_name, last_name, lambda c: repository.login_taken(session, c)),
+        first_name=first_name,
+        last_name=last_name,
+        role=Role(role),
+        academic=academic,
+        category=category,
+        password_hash=password_hash,
+        must_change_password=temporary,
+        failed_logins=0,
+        disability=False,
+        **profile,
+    )
+    session.add(user)
+    session.flush()
+    return user

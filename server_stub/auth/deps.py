@@ -1,0 +1,58 @@
+"""Who is calling, and what they may do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from server_stub.auth import service
+from server_stub.auth.models import Role, User
+from server_stub.core.deps import DbSession
+from server_stub.core.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
+
+_bearer = HTTPBearer(auto_error=False)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def bearer_token(credentials: Credentials) -> str:
+    if credentials is None:
+        raise NotAuthenticated("Vous n'êtes pas connecté(e). Connectez-vous pour continuer.")
+    return credentials.credentials
+
+
+AccessToken = Annotated[str, Depends(bearer_token)]
+
+
+def _account(session: DbSession, token: AccessToken) -> User:
+    """The caller, even one who must still change a temporary password."""
+    return service.authenticate(session, token)
+
+
+Account = Annotated[User, Depends(_account)]
+
+
+def _caller(user: Account) -> User:
+    if user.must_change_password:
+        raise PasswordChangeRequired(
+            "Vous devez d'abord remplacer votre mot de passe temporaire par un mot de passe "
+            "personnel."
+        )
+    return user
+
+
+Caller = Annotated[User, Depends(_caller)]
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    def check(user: Caller) -> User:
+        if user.role not in roles:
+            raise Forbidden("Cette action est réservée aux gestionnaires de la DEC.")
+        return user
+
+    return check
+
+
+Gestionnaire = Annotated[User, Depends(require(Role.GESTIONNAIRE, Role.ADMIN))]

@@ -1,0 +1,36 @@
+"""SQL for accounts and tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from server_stub.auth.models import Token, TokenKind, User
+
+
+def user_by_login(session: Session, login: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+
+
+def login_taken(session: Session, login: str) -> bool:
+    return session.scalar(select(func.count()).where(User.login == login)) != 0
+
+
+def add_token(
+    session: Session, user: User, kind: TokenKind, digest: str, expires_at: dt.datetime
+) -> None:
+    session.add(Token(user_id=user.id, kind=kind, token_hash=digest, expires_at=expires_at))
+
+
+def token_by_digest(session: Session, digest: str) -> Token | None:
+    return session.scalar(select(Token).where(Token.token_hash == digest))
+
+
+def revoke_tokens(session: Session, user_id: int, at: dt.datetime) -> None:
+    session.execute(
+        update(Token)
+        .where(Token.user_id == user_id, Token.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )

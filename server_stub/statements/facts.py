@@ -1,0 +1,178 @@
+"""From stored rows to the plain facts the rules compute on, and back to wire shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from server_stub.auth.models import User
+from server_stub.people.service import needs_financial_file
+from server_stub.reference.communes import adjacent_pairs, communes
+from server_stub.reference.models import Mission
+from server_stub.rules import model as rules
+from server_stub.rules.model import MissionType
+from server_stub.statements import repository
+from server_stub.statements.lifecycle import DEC_HANDLED, MISSION_TYPE_LABELS
+from server_stub.statements.models import Statement
+from server_stub.statements.schemas import ComputationOut, EntryIn, MissionOut
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def mission_facts(mission: Mission) -> rules.Mission:
+    paper = mission.paper
+    return rules.Mission(
+        type=MissionType(mission.type),
+        start_date=mission.start_date,
+        end_date=mission.end_date,
+        start_time=mission.start_time,
+        end_time=mission.end_time,
+        commune=communes().require(mission.centre.commune_insee),
+        travel_reimbursable=mission.travel_reimbursable,
+        pay_group=paper.pay_group if paper else None,
+        paper_kind=rules.PaperKind(paper.kind) if paper else None,
+        evaluation_mode=rules.EvaluationMode(paper.evaluation_mode)
+        if paper
+        else rules.EvaluationMode.PONCTUEL,
+        minutes_per_candidate=paper.minutes_per_candidate if paper else None,
+        optional_oral=paper.optional_oral if paper else False,
+        lot_size=mission.lot_size,
+    )
+
+
+def person_facts(user: User, now: dt.datetime) -> rules.Person:
+    directory = communes()
+    return rules.Person(
+        administrative_residence=directory.get(user.administrative_residence or ""),
+        family_residence=directory.get(user.family_residence or ""),
+        fiscal_power=user.fiscal_power,
+        disability=user.disability,
+        interne=user.academic,
+        needs_financial_file=needs_financial_file(user, now),
+    )
+
+
+def context_facts(session: Session, statement: Statement, mission: Mission) -> rules.Context:
+    """What the person's other missions of the year change for this one."""
+    key = (mission.start_date, mission.start_time, statement.id)
+    km_before = Decimal(0)
+    elsewhere: set[dt.date] = set()
+    for other_id, start, end, start_time, car_km in repository.active_missions_in_year(
+        session, statement.user_id, mission.start_date.year, statement.id
+    ):
+        if (start, start_time, other_id) < key:
+            km_before += car_km
+        # Several missions the same day: the journey is claimed once, on the first (DOMAIN §5).
+        day = max(start, mission.start_date)
+        while day <= min(end, mission.end_date):
+            first_that_day = (start_time, other_id) < (mission.start_time, statement.id)
+            if first_that_day:
+                elsewhere.add(day)
+            day += dt.timedelta(days=1)
+    return rules.Context(
+        car_km_before=km_before,
+        days_travelled_elsewhere=frozenset(elsewhere),
+        adjacent=adjacent_pairs(),
+    )
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Mission times are wall-clock times in France; an aware time is brought there."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+def entry_facts(entry: EntryIn, direct_indemnity: Decimal | None) -> rules.Entry:
+    travel = entry.travel
+    return rules.Entry(
+        days=tuple(
+            rules.PayDay(date=d.date, copies=d.copies, candidates=dict(d.candidates), hours=d.hours)
+            for d in entry.days
+        ),
+        travel_claimed=travel.claimed,
+        departure=travel.departure,
+        trips=tuple(
+            rules.Trip(
+                depart_at=_local(t.depart_at),
+                return_at=_local(t.return_at),
+                mode=t.mode,
+                km=t.km,
+                fare=t.fare,
+                parking=t.parking,
+                tolls=t.tolls,
+            )
+            for t in travel.trips
+        ),
+        meals=tuple(
+            rules.MealClaim(m.date, m.kind, m.administrative_restaurant) for m in travel.meals
+        ),
+        nights=tuple(rules.NightClaim(n.date, n.cost) for n in travel.nights),
+        direct_indemnity=direct_indemnity,
+    )
+
+
+def computation_out(computation: rules.Computation) -> ComputationOut:
+    return ComputationOut.model_validate(
+        {
+            "lines": [vars(line) for line in computation.lines],
+            "pay_total": computation.pay_total,
+            "travel_total": computation.travel_total,
+            "total": computation.total,
+            "documents": list(computation.documents),
+            "problems": [vars(p) for p in computation.problems],
+            "notes": list(computation.notes),
+            "travel_eligible": computation.travel_eligible,
+        }
+    )
+
+
+def stored_computation(statement: Statement) -> ComputationOut:
+    data: dict[str, Any] = statement.computation or {}
+    if not data:
+        return ComputationOut(
+            lines=[],
+            pay_total=Decimal("0.00"),
+            travel_total=Decimal("0.00"),
+            total=Decimal("0.00"),
+            documents=[],
+            problems=[],
+            notes=[],
+            travel_eligible=False,
+        )
+    return ComputationOut.model_validate(data)
+
+
+def mission_out(mission: Mission) -> MissionOut:
+    paper = mission.paper
+    exam = paper.exam if paper else None
+    commune = communes().get(mission.centre.commune_insee)
+    return MissionOut(
+        id=mission.id,
+        type=mission.type,
+        type_label=MISSION_TYPE_LABELS[MissionType(mission.type)],
+        session=mission.session.name,
+        exam=exam.name if exam else mission.label,
+        speciality=exam.speciality if exam else None,
+        paper_code=paper.code if paper else None,
+        paper=paper.name if paper else None,
+        paper_kind=paper.kind if paper else None,
+        optional_oral=paper.optional_oral if paper else False,
+        pay_group=paper.pay_group if paper else None,
+        minutes_per_candidate=paper.minutes_per_candidate if paper else None,
+        lot_size=mission.lot_size,
+        centre=mission.centre.name,
+        centre_address=mission.centre.address,
+        commune_insee=mission.centre.commune_insee,
+        commune=commune.name if commune else mission.centre.commune_insee,
+        start_date=mission.start_date,
+        end_date=mission.end_date,
+        start_time=mission.start_time,
+        end_time=mission.end_time,
+        travel_reimbursable=mission.travel_reimbursable,
+        dec_handled=MissionType(mission.type) in DEC_HANDLED,
+    )

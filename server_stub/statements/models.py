@@ -1,0 +1,73 @@
+"""Expense statements (états de frais de mission) and their audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server_stub.core.database import Base, Money, UtcDateTime
+from server_stub.reference.models import Convocation
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Status(StrEnum):
+    """The stored lifecycle. What people read is derived from it (statements/labels.py)."""
+
+    OPEN = "OPEN"  # created with the convocation; the intervenant may fill it once started
+    NOT_PERFORMED = "NOT_PERFORMED"  # declared not performed by the intervenant
+    SUBMITTED = "SUBMITTED"  # validated by the intervenant, awaiting the DEC
+    RETURNED = "RETURNED"  # sent back by the DEC with a reason
+    APPROVED = "APPROVED"  # validated by the DEC
+    DEC_ENTERED = "DEC_ENTERED"  # indemnity entered directly by the DEC
+    CANCELLED = "CANCELLED"
+    IN_PAYMENT = "IN_PAYMENT"  # transmis à la liquidation
+    PAID = "PAID"
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convocation_id: Mapped[int] = mapped_column(ForeignKey("convocations.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[Status] = mapped_column(String(16), default=Status.OPEN, index=True)
+    status_before_cancel: Mapped[Status | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    entry: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    computation: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    pay_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    travel_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # Car kilometres of this statement, for the person's cumulative annual kilometres.
+    car_km: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # Entered by the DEC for the mission types it handles itself.
+    direct_indemnity: Mapped[Decimal | None] = mapped_column(Money)
+
+    reason: Mapped[str | None] = mapped_column(Text)  # return or non-performance reason
+    saved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    convocation: Mapped[Convocation] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,102 @@
+"""SQL for statements, their missions and their audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from collections.abc import Sequence
+
+from sqlalchemy import Row, extract, select
+from sqlalchemy.orm import Session, joinedload
+
+from server_stub.auth.models import User
+from server_stub.reference.models import Convocation, Exam, Mission, Paper
+from server_stub.statements.models import AuditEntry, Status, Statement
+
+_FULL = (
+    joinedload(Statement.convocation)
+    .joinedload(Convocation.mission)
+    .options(
+        joinedload(Mission.paper).joinedload(Paper.exam).joinedload(Exam.session),
+        joinedload(Mission.centre),
+        joinedload(Mission.session),
+    ),
+    joinedload(Statement.convocation).joinedload(Convocation.user),
+)
+
+
+def get(session: Session, statement_id: int, *, for_update: bool = False) -> Statement | None:
+    query = select(Statement).where(Statement.id == statement_id).options(*_FULL)
+    if for_update:
+        query = query.with_for_update(of=Statement)
+    return session.scalars(query).unique().one_or_none()
+
+
+def of_user(session: Session, user_id: int) -> Sequence[Statement]:
+    query = (
+        select(Statement)
+        .where(Statement.user_id == user_id)
+        .options(*_FULL)
+        .join(Statement.convocation)
+        .join(Convocation.mission)
+        .order_by(Mission.start_date.desc(), Mission.start_time.desc(), Statement.id.desc())
+    )
+    return session.scalars(query).unique().all()
+
+
+def active_missions_in_year(
+    session: Session, user_id: int, year: int, exclude: int
+) -> Sequence[Row[tuple[int, dt.date, dt.date, dt.time, Decimal]]]:
+    """The person's other live statements of the calendar year, with their mission's dates."""
+    query = (
+        select(
+            Statement.id,
+            Mission.start_date,
+            Mission.end_date,
+            Mission.start_time,
+            Statement.car_km,
+        )
+        .join(Statement.convocation)
+        .join(Convocation.mission)
+        .where(
+            Statement.user_id == user_id,
+            Statement.id != exclude,
+            Statement.status.not_in([Status.CANCELLED, Status.NOT_PERFORMED]),
+            extract("year", Mission.start_date) == year,
+        )
+    )
+    return session.execute(query).all()
+
+
+def audit(
+    session: Session,
+    statement: Statement,
+    actor: User | None,
+    action: str,
+    at: dt.datetime,
+    *,
+    from_status: Status | None = None,
+    to_status: Status | None = None,
+    reason: str | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            statement_id=statement.id,
+            actor_id=actor.id if actor else None,
+            at=at,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+        )
+    )
+
+
+def history(session: Session, statement_id: int) -> Sequence[Row[tuple[AuditEntry, str | None, str | None]]]:
+    query = (
+        select(AuditEntry, User.first_name, User.last_name)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.statement_id == statement_id)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return session.execute(query).all()

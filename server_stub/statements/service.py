@@ -1,0 +1,362 @@
+"""Reading, computing, saving and moving expense statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from server_stub.auth.models import Role, User
+from server_stub.core import clock
+from server_stub.core.errors import (
+    InvalidInput,
+    NotFound,
+    PreconditionRequired,
+    StaleVersion,
+    TransitionRefused,
+)
+from server_stub.core.settings import Settings
+from server_stub.reference.communes import communes, distance_km
+from server_stub.reference.models import Mission
+from server_stub.rules import model as rules
+from server_stub.rules.meals import proposed_meals
+from server_stub.rules.nights import proposed_nights
+from server_stub.rules.statement import compute_statement
+from server_stub.statements import facts, lifecycle, repository
+from server_stub.statements.lifecycle import DEC_HANDLED, Action, Timing
+from server_stub.statements.models import Status, Statement
+from server_stub.statements.schemas import (
+    AuditOut,
+    ComputationOut,
+    ConvocationOut,
+    EntryIn,
+    Labels,
+    MealIn,
+    Permissions,
+    PreviewOut,
+    Proposals,
+    StatementOut,
+)
+
+_STAFF = (Role.GESTIONNAIRE, Role.ADMIN)
+_NOT_FOUND = "Cet état de frais n'existe pas."
+
+
+def visible(session: Session, user: User, statement_id: int) -> Statement:
+    """The statement if the caller may see it; someone else's is as absent as a missing one."""
+    statement = repository.get(session, statement_id)
+    if statement is None or (statement.user_id != user.id and user.role not in _STAFF):
+        raise NotFound(_NOT_FOUND)
+    return statement
+
+
+def _owned(session: Session, user: User, statement_id: int) -> Statement:
+    statement = repository.get(session, statement_id)
+    if statement is None or statement.user_id != user.id:
+        raise NotFound(_NOT_FOUND)
+    return statement
+
+
+def _mission(statement: Statement) -> Mission:
+    return statement.convocation.mission
+
+
+def _timing(statement: Statement, settings: Settings) -> Timing:
+    mission = _mission(statement)
+    return Timing(mission.start_date, mission.end_date, clock.today(settings))
+
+
+def stored_entry(statement: Statement) -> EntryIn:
+    try:
+        return EntryIn.model_validate(statement.entry or {})
+    except ValidationError:  # written by an older version: start again rather than fail
+        return EntryIn()
+
+
+def compute(session: Session, statement: Statement, entry: EntryIn) -> rules.Computation:
+    mission = _mission(statement)
+    return compute_statement(
+        facts.mission_facts(mission),
+        facts.person_facts(statement.convocation.user, clock.now()),
+        facts.entry_facts(entry, statement.direct_indemnity),
+        facts.context_facts(session, statement, mission),
+    )
+
+
+def proposals(statement: Statement, entry: EntryIn) -> Proposals:
+    rule_entry = facts.entry_facts(entry, None)
+    user = statement.convocation.user
+    departure = (
+        user.family_residence
+        if entry.travel.departure is rules.Residence.FAMILY
+        else user.administrative_residence
+    )
+    directory = communes()
+    origin = directory.get(departure or "")
+    destination = directory.get(_mission(statement).centre.commune_insee)
+    suggested = None
+    if origin is not None and destination is not None:
+        suggested = Decimal(round(2 * distance_km(origin, destination)))
+    return Proposals(
+        meals=[
+            MealIn(date=m.date, kind=m.kind, administrative_restaurant=m.administrative_restaurant)
+            for m in proposed_meals(rule_entry.trips)
+        ],
+        nights=list(proposed_nights(rule_entry.trips)),
+        suggested_km=suggested,
+        departure_commune=origin.name if origin else None,
+    )
+
+
+def _pay_possible(mission: Mission) -> bool:
+    paper = mission.paper
+    if mission.type in (rules.MissionType.REUNION, rules.MissionType.HARMONISATION):
+        return True
+    return paper is not None and paper.pay_group != "NR" and paper.evaluation_mode != "IN_YEAR"
+
+
+def labels(statement: Statement, settings: Settings, computation: ComputationOut) -> Labels:
+    timing = _timing(statement, settings)
+    mission = _mission(statement)
+    status = Status(statement.status)
+    days_elsewhere = any("déjà pris en charge" in note for note in computation.notes)
+    pay, travel = lifecycle.part_labels(
+        status,
+        timing,
+        dec_handled=mission.type in DEC_HANDLED,
+        pay_possible=_pay_possible(mission),
+        travel_possible=mission.travel_reimbursable
+        and (computation.travel_eligible or not computation.lines),
+        travel_elsewhere=days_elsewhere and computation.travel_total == 0,
+    )
+    return Labels(
+        intervenant=lifecycle.intervenant_label(status, timing),
+        dec=lifecycle.dec_label(status, timing),
+        pay=pay,
+        travel=travel,
+    )
+
+
+def _permissions(statement: Statement, user: User, settings: Settings) -> Permissions:
+    status = Status(statement.status)
+    timing = _timing(statement, settings)
+    own = statement.user_id == user.id
+    dec_handled = _mission(statement).type in DEC_HANDLED
+    return Permissions(
+        edit=own and timing.started and lifecycle.allowed(Action.SAVE, status),
+        validate=own and timing.started and lifecycle.allowed(Action.SUBMIT, status),
+        declare_not_performed=own
+        and not dec_handled
+        and lifecycle.allowed(Action.DECLARE_NOT_PERFORMED, status),
+    )
+
+
+def view(session: Session, statement: Statement, user: User, settings: Settings) -> StatementOut:
+    entry = stored_entry(statement)
+    computation = facts.stored_computation(statement)
+    history = [
+        AuditOut(
+            at=entry_row.at,
+            actor=f"{first} {last}" if first else None,
+            action=entry_row.action,
+            from_status=entry_row.from_status,
+            to_status=entry_row.to_status,
+            reason=entry_row.reason,
+        )
+        for entry_row, first, last in repository.history(session, statement.id)
+    ]
+    return StatementOut(
+        id=statement.id,
+        version=statement.version,
+        status=statement.status,
+        labels=labels(statement, settings, computation),
+        permissions=_permissions(statement, user, settings),
+        convocation_id=statement.convocation_id,
+        intervenant=statement.convocation.user.full_name,
+        mission=facts.mission_out(_mission(statement)),
+        entry=entry,
+        computation=computation,
+        proposals=proposals(statement, entry),
+        reason=statement.reason,
+        saved_at=statement.saved_at,
+        submitted_at=statement.submitted_at,
+        history=history,
+    )
+
+
+def summaries(session: Session, user: User, settings: Settings) -> list[ConvocationOut]:
+    return [
+        ConvocationOut(
+            id=s.convocation_id,
+            statement_id=s.id,
+            mission=facts.mission_out(_mission(s)),
+            status=s.status,
+            labels=labels(s, settings, facts.stored_computation(s)),
+            total=s.total,
+        )
+        for s in repository.of_user(session, user.id)
+    ]
+
+
+def _check_version(
+    statement: Statement, if_match: str | None, current: Callable[[], StatementOut]
+) -> None:
+    if if_match is None:
+        raise PreconditionRequired(
+            "La version de l'état de frais lue est requise (en-tête If-Match)."
+        )
+    if if_match.strip().strip('"').removeprefix("W/").strip('"') != str(statement.version):
+        raise StaleVersion(
+            "Cet état de frais a été modifié depuis que vous l'avez ouvert (sur un autre poste "
+            "ou par la DEC). Voici la version enregistrée : vérifiez-la avant de continuer.",
+            current=current().model_dump(mode="json", by_alias=True),
+        )
+
+
+def _refuse_unless(action: Action, statement: Statement, settings: Settings) -> None:
+    status = Status(statement.status)
+    if not lifecycle.allowed(action, status):
+        raise TransitionRefused(lifecycle.refusal(action, status))
+    if action in (Action.SAVE, Action.SUBMIT) and not _timing(statement, settings).started:
+        start = _mission(statement).start_date
+        raise TransitionRefused(
+            f"La mission commence le {start:%d/%m/%Y} : vous pourrez saisir votre état de frais "
+            "à partir de cette date."
+        )
+
+
+def _problems_error(computation: rules.Computation) -> InvalidInput:
+    fields = {p.field: p.message for p in computation.problems}
+    first = computation.problems[0].message
+    count = len(computation.problems)
+    detail = first if count == 1 else f"{first} ({count} points à corriger au total.)"
+    return InvalidInput(detail, fields=fields)
+
+
+def apply_entry(session: Session, statement: Statement, entry: EntryIn) -> rules.Computation:
+    """Computes and stores an entry typed by a trusted caller (DEC, import, demo data)."""
+    computation = compute(session, statement, entry)
+    if computation.problems:
+        raise _problems_error(computation)
+    _store(statement, entry, computation)
+    return computation
+
+
+def _store(statement: Statement, entry: EntryIn, computation: rules.Computation) -> None:
+    statement.entry = entry.model_dump(mode="json")
+    statement.computation = facts.computation_out(computation).model_dump(mode="json")
+    statement.pay_total = computation.pay_total
+    statement.travel_total = computation.travel_total
+    statement.total = computation.total
+    statement.car_km = sum(
+        (
+            t.km
+            for t in entry.travel.trips
+            if t.mode is rules.TravelMode.CAR and computation.travel_eligible
+        ),
+        Decimal(0),
+    ).quantize(Decimal("0.01"))
+
+
+def move(
+    session: Session,
+    statement: Statement,
+    actor: User,
+    action: Action,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> None:
+    """Moves the statement as `action` does, recording who, when, from, to and why."""
+    before = Status(statement.status)
+    if not lifecycle.allowed(action, before):
+        raise TransitionRefused(lifecycle.refusal(action, before))
+    after = lifecycle.target(action, before, statement.status_before_cancel)
+    if after is Status.CANCELLED:
+        statement.status_before_cancel = before
+    statement.status = after
+    repository.audit(
+        session, statement, actor, action, now, from_status=before, to_status=after, reason=reason
+    )
+
+
+def preview(session: Session, user: User, statement_id: int, entry: EntryIn) -> PreviewOut:
+    statement = _owned(session, user, statement_id)
+    computation = compute(session, statement, entry)
+    return PreviewOut(
+        computation=facts.computation_out(computation), proposals=proposals(statement, entry)
+    )
+
+
+def save(
+    session: Session,
+    settings: Settings,
+    user: User,
+    statement_id: int,
+    entry: EntryIn,
+    if_match: str | None,
+) -> StatementOut:
+    statement = _owned(session, user, statement_id)
+    _check_version(statement, if_match, lambda: view(session, statement, user, settings))
+    _refuse_unless(Action.SAVE, statement, settings)
+    computation = compute(session, statement, entry)
+    if computation.problems:
+        raise _problems_error(computation)
+    now = clock.now()
+    _store(statement, entry, computation)
+    statement.saved_at = now
+    repository.audit(session, statement, user, Action.SAVE, now)
+    session.flush()
+    return view(session, statement, user, settings)
+
+
+def submit(
+    session: Session, settings: Settings, user: User, statement_id: int, if_match: str | None
+) -> StatementOut:
+    statement = _owned(session, user, statement_id)
+    _check_version(statement, if_match, lambda: view(session, statement, user, settings))
+    _refuse_unless(Action.SUBMIT, statement, settings)
+    entry = stored_entry(statement)
+    # Recomputed at validation: rates or other missions of the day may have changed since.
+    computation = compute(session, statement, entry)
+    if computation.problems:
+        raise _problems_error(computation)
+    now = clock.now()
+    _store(statement, entry, computation)
+    statement.submitted_at = now
+    statement.reason = None
+    move(session, statement, user, Action.SUBMIT, now)
+    session.flush()
+    return view(session, statement, user, settings)
+
+
+def declare_not_performed(
+    session: Session,
+    settings: Settings,
+    user: User,
+    statement_id: int,
+    reason: str | None,
+    if_match: str | None,
+) -> StatementOut:
+    statement = _owned(session, user, statement_id)
+    _check_version(statement, if_match, lambda: view(session, statement, user, settings))
+    status = Status(statement.status)
+    if _mission(statement).type in DEC_HANDLED or not lifecycle.allowed(
+        Action.DECLARE_NOT_PERFORMED, status
+    ):
+        raise TransitionRefused(lifecycle.refusal(Action.DECLARE_NOT_PERFORMED, status))
+    now = clock.now()
+    statement.reason = (reason or "").strip() or None
+    move(session, statement, user, Action.DECLARE_NOT_PERFORMED, now, statement.reason)
+    session.flush()
+    return view(session, statement, user, settings)
+
+
+def recompute(session: Session, statement: Statement) -> None:
+    """Computes the stored entry again (after issue, or when the DEC changes reference data)."""
+    entry = stored_entry(statement)
+    computation = compute(session, statement, entry)
+    if not computation.problems:
+        _store(statement, entry, computation)

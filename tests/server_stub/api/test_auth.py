@@ -1,0 +1,183 @@
+"""Log-in, temporary passwords, locking, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from server_stub.auth.identifiers import base_identifier, unique_identifier
+from server_stub.auth.models import Token
+from tests.server_stub.factories import PASSWORD, World, log_in
+
+NEW_PASSWORD = "Nouveau-Mot2passe!"
+
+
+def test_identifier_takes_first_letter_and_seven_letters_of_the_name() -> None:
+    assert base_identifier("Élodie", "Dupont-Martin") == "edupontm"
+    assert base_identifier("Jean-Noël", "Lefèvre") == "jlefevre"
+    assert base_identifier("Zoé", "Ô") == "zo"
+
+
+def test_identifier_collisions_get_the_smallest_free_suffix() -> None:
+    taken = {"edupontm", "edupontm2"}
+    assert unique_identifier("Élodie", "Dupont-Martin", taken.__contains__) == "edupontm3"
+
+
+def test_accounts_with_the_same_name_get_distinct_identifiers(world: World) -> None:
+    first, second = world.person(), world.person()
+    assert (first.login, second.login) == ("edupontm", "edupontm2")
+
+
+def test_login_answers_tokens_and_identity(client: TestClient, world: World) -> None:
+    user = world.person()
+    world.commit()
+    response = client.post("/api/v1/auth/login", json={"login": user.login, "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user"]["login"] == "edupontm"
+    assert body["access_token"] and body["refresh_token"]
+    assert "12 caractères" in body["password_rules"]
+
+
+def test_login_is_case_insensitive_on_the_identifier(client: TestClient, world: World) -> None:
+    world.person()
+    world.commit()
+    response = client.post("/api/v1/auth/login", json={"login": "EDupontM ", "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_wrong_password_is_refused_in_french(client: TestClient, world: World) -> None:
+    user = world.person()
+    world.commit()
+    response = client.post("/api/v1/auth/login", json={"login": user.login, "password": "non"})
+    assert response.status_code == 401
+    assert response.json()["type"] == "wrong_credentials"
+    assert "Identifiant ou mot de passe incorrect" in response.json()["detail"]
+
+
+def test_unknown_login_reads_like_a_wrong_password(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/login", json={"login": "personne", "password": "x"})
+    assert response.status_code == 401
+    assert response.json()["type"] == "wrong_credentials"
+
+
+def test_five_failures_lock_the_account_and_say_until_when(
+    client: TestClient, world: World
+) -> None:
+    user = world.person()
+    world.commit()
+    for _ in range(4):
+        client.post("/api/v1/auth/login", json={"login": user.login, "password": "faux"})
+    response = client.post("/api/v1/auth/login", json={"login": user.login, "password": "faux"})
+    assert response.status_code == 423
+    body = response.json()
+    assert body["type"] == "account_locked"
+    assert "verrouillé jusqu'au" in body["detail"]
+    locked_until = dt.datetime.fromisoformat(body["locked_until"])
+    assert dt.timedelta(minutes=14) < locked_until - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
+    # Even the right password waits for the lock to end.
+    response = client.post("/api/v1/auth/login", json={"login": user.login, "password": PASSWORD})
+    assert response.status_code == 423
+
+
+def test_temporary_password_blocks_everything_until_changed(
+    client: TestClient, world: World
+) -> None:
+    user = world.person(temporary=True)
+    world.commit()
+    headers = log_in(client, user)
+    assert client.get("/api/v1/convocations", headers=headers).status_code == 403
+    assert client.get("/api/v1/convocations", headers=headers).json()["type"] == (
+        "password_change_required"
+    )
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+    response = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert response.json()["user"]["must_change_password"] is False
+    fresh = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    assert client.get("/api/v1/convocations", headers=fresh).status_code == 200
+    # The password change revoked the tokens issued before it.
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_weak_new_password_is_refused_with_what_is_missing(
+    client: TestClient, world: World
+) -> None:
+    user = world.person(temporary=True)
+    world.commit()
+    headers = log_in(client, user)
+    response = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "court"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert "au moins 12 caractères" in response.json()["fields"]["new_password"]
+
+
+def test_refresh_rotates_the_refresh_token(client: TestClient, world: World) -> None:
+    user = world.person()
+    world.commit()
+    tokens = client.post(
+        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
+    ).json()
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 200
+    again = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert again.status_code == 401
+    assert again.json()["type"] == "session_expired"
+
+
+def test_logout_revokes_the_tokens(client: TestClient, world: World) -> None:
+    user = world.person()
+    world.commit()
+    tokens = client.post(
+        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
+    ).json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    response = client.post(
+        "/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]}, headers=headers
+    )
+    assert response.status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 401
+
+
+def test_expired_access_token_says_the_session_expired(
+    client: TestClient, world: World, db: Session
+) -> None:
+    user = world.person()
+    world.commit()
+    headers = log_in(client, user)
+    for token in db.query(Token).all():
+        token.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    db.commit()
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["type"] == "session_expired"
+    assert "expiré" in response.json()["detail"]
+
+
+def test_tokens_are_stored_hashed(client: TestClient, world: World, db: Session) -> None:
+    user = world.person()
+    world.commit()
+    tokens = client.post(
+        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
+    ).json()
+    stored = {t.token_hash for t in db.query(Token).all()}
+    assert tokens["access_token"] not in stored
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_no_token_is_refused(client: TestClient) -> None:
+    response = client.get("/api/v1/convocations")
+    assert response.status_code == 401
+    assert response.json()["type"] == "not_authenticated"

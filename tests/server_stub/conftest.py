@@ -1,0 +1,95 @@
+"""The server suite runs on SQLite and on PostgreSQL: each test that touches the database runs
+once per backend. In CI the PostgreSQL run is required, not skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from server_stub.core.database import make_engine, make_session_factory
+from server_stub.core.migrate import upgrade
+from server_stub.core.settings import Settings
+from server_stub.main import create_app
+from server_stub.models import Base
+from tests.server_stub.factories import World
+
+POSTGRES_URL = os.environ.get("IMAGIN_TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
+TODAY = dt.date(2026, 7, 1)
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    schema = f"imagin_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    engine = create_engine(
+        POSTGRES_URL,
+        connect_args={"options": f"-csearch_path={schema}"},
+        pool_size=10,
+        max_overflow=20,
+    )
+    upgrade(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "imagin.sqlite3"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+    else:
+        yield from _postgres_engine()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session on a clean database; everything is wiped after the test."""
+    factory = make_session_factory(engine)
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+        with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(database_url="unused://", today=TODAY)
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    return World(db)
+
+
+@pytest.fixture
+def client(engine: Engine, db: Session, settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings, engine)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
