@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from server_stub.core.database import make_engine, make_session_factory
 from server_stub.core.migrate import upgrade
 from server_stub.core.settings import get_settings
@@ -15,7 +17,7 @@ from server_stub.core.settings import get_settings
 log = logging.getLogger("imagin.server")
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     settings = get_settings()
     engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
@@ -56,9 +58,10 @@ def import_file(args: argparse.Namespace) -> int:
         with factory.begin() as session:
             summary = import_session(session, Path(args.file))
     except ImportRejected as rejected:
-        print(f"Fichier refusé, rien n'a été importé ({len(rejected.errors)} erreurs) :", file=sys.stderr)  # noqa: T201
-        for path, message in rejected.errors:
-            print(f"  {path} : {message}", file=sys.stderr)  # noqa: T201
+        count = len(rejected.errors)
+        lines = [f"Fichier refusé, rien n'a été importé ({count} erreurs) :"]
+        lines += [f"  {path} : {message}" for path, message in rejected.errors]
+        sys.stderr.write("\n".join(lines) + "\n")
         return 1
     log.info("Import terminé : %s", summary)
     return 0
@@ -97,7 +100,9 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("init-db", help="créer ou mettre à jour le schéma")
     p.set_defaults(run=init_db)
 
-    p = commands.add_parser("demo-data", help="remplacer les données par la session de démonstration")
+    p = commands.add_parser(
+        "demo-data", help="remplacer les données par la session de démonstration"
+    )
     p.add_argument("--scale", type=int, default=1, help="multiplier le volume (bancs d'essai)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--keep", action="store_true", help="ajouter sans effacer l'existant")
@@ -110,11 +115,17 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("create-user", help="créer un compte")
     p.add_argument("first_name")
     p.add_argument("last_name")
-    p.add_argument("--role", default="INTERVENANT", choices=["INTERVENANT", "GESTIONNAIRE", "CHEF_CENTRE", "ADMIN"])
+    p.add_argument(
+        "--role",
+        default="INTERVENANT",
+        choices=["INTERVENANT", "GESTIONNAIRE", "CHEF_CENTRE", "ADMIN"],
+    )
     p.add_argument("--login", help="identifiant (sinon calculé à partir du nom)")
     p.add_argument("--password", help="mot de passe (sinon demandé)")
     p.add_argument("--academic", action="store_true", help="compte académique (interne)")
-    p.add_argument("--temporary", action="store_true", help="mot de passe à changer à la première connexion")
+    p.add_argument(
+        "--temporary", action="store_true", help="mot de passe à changer à la première connexion"
+    )
     p.set_defaults(run=create_user)
     return root
 

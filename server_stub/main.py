@@ -35,9 +35,7 @@ def health(session: DbSession) -> dict[str, str]:
 
 
 @common.get("/tariffs")
-def tariffs(
-    _: Caller, settings: AppSettings, date: dt.date | None = None
-) -> dict[str, Any]:
+def tariffs(_: Caller, settings: AppSettings, date: dt.date | None = None) -> dict[str, Any]:
     """The rates in force on a date (today by default), each with its version and legal source."""
     return tariff_snapshot(date or clock.today(settings))
 

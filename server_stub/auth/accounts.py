@@ -30,7 +30,8 @@ def create_account(
             raise ValueError("a password or its hash is required")
         password_hash = hash_password(password)
     user = User(
-        login=login or unique_identifier(first_name, last_name, lambda c: repository.login_taken(session, c)),
+        login=login
+        or unique_identifier(first_name, last_name, lambda c: repository.login_taken(session, c)),
         first_name=first_name,
         last_name=last_name,
         role=Role(role),

@@ -32,5 +32,7 @@ def change_password(
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-def log_out(body: LogoutIn, user: Account, token: AccessToken, session: DbSession) -> None:
-    service.log_out(session, user, token, body.refresh_token)
+def log_out(
+    user: Account, token: AccessToken, session: DbSession, body: LogoutIn | None = None
+) -> None:
+    service.log_out(session, user, token, body.refresh_token if body else None)

@@ -71,7 +71,9 @@ def log_in(session: Session, settings: Settings, login: str, password: str) -> T
     if user is None:
         raise WrongCredentials("Identifiant ou mot de passe incorrect.")
     if user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(_locked_message(user.locked_until), locked_until=user.locked_until.isoformat())
+        raise AccountLocked(
+            _locked_message(user.locked_until), locked_until=user.locked_until.isoformat()
+        )
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= settings.max_failed_logins:
@@ -85,8 +87,8 @@ def log_in(session: Session, settings: Settings, login: str, password: str) -> T
         session.commit()
         remaining = settings.max_failed_logins - user.failed_logins
         raise WrongCredentials(
-            "Identifiant ou mot de passe incorrect. "
-            f"Encore {remaining} essai{'s' if remaining > 1 else ''} avant le verrouillage du compte."
+            "Identifiant ou mot de passe incorrect. Encore "
+            f"{remaining} essai{'s' if remaining > 1 else ''} avant le verrouillage du compte."
         )
     user.failed_logins = 0
     user.locked_until = None

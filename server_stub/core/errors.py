@@ -11,9 +11,7 @@ class DomainError(Exception):
     status_code = 400
     type = "bad_request"
 
-    def __init__(
-        self, detail: str, *, fields: dict[str, str] | None = None, **extra: Any
-    ) -> None:
+    def __init__(self, detail: str, *, fields: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.fields = fields or {}

@@ -1,4 +1,4 @@
-"""Every error leaves as {"type", "detail", "fields"}, in French, never as a bare 500 for bad input."""
+"""Every error leaves as {"type", "detail", "fields"} in French; bad input is never a 500."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def _validation_body(exc: RequestValidationError) -> dict[str, Any]:
                 "fields": {},
             }
         message = _MESSAGES.get(error["type"], "Valeur invalide.")
-        if error["type"] == "value_error" and isinstance(error.get("ctx", {}).get("error"), ValueError):
+        if error["type"] == "value_error" and isinstance(
+            error.get("ctx", {}).get("error"), ValueError
+        ):
             text = str(error["ctx"]["error"])
             # Our own validators speak French; pydantic's do not.
             if text and not text.isascii():

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Row, func, or_, select
-
+from sqlalchemy import RowMapping, func, or_, select
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import User
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.rules.model import MissionType
-from server_stub.statements.models import Status, Statement
+from server_stub.statements.models import Statement, Status
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class QueueFilter:
 
 def queue_page(
     session: Session, where: QueueFilter, after_id: int | None, limit: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[RowMapping]:
     query = (
         select(
             Statement.id,
@@ -40,13 +38,13 @@ def queue_page(
             User.first_name,
             User.last_name,
             User.login,
-            Mission.type,
+            Mission.type.label("mission_type"),
             Mission.start_date,
             Mission.end_date,
-            Mission.label,
-            Exam.name,
-            Paper.code,
-            Centre.name,
+            Mission.label.label("mission_label"),
+            Exam.name.label("exam"),
+            Paper.code.label("paper_code"),
+            Centre.name.label("centre"),
         )
         .join(Convocation, Convocation.id == Statement.convocation_id)
         .join(Mission, Mission.id == Convocation.mission_id)
@@ -81,4 +79,4 @@ def queue_page(
                 func.lower(User.login).like(pattern),
             )
         )
-    return session.execute(query).all()
+    return session.execute(query).mappings().all()

@@ -69,9 +69,7 @@ def issue_convocations(
         raise InvalidInput(message, fields={"user_ids": message})
     issued = issue(session, mission, users, actor, clock.now())
     return [
-        ref.Issued(
-            user_id=c.user_id, convocation_id=c.id, statement_id=s.id, created=created
-        )
+        ref.Issued(user_id=c.user_id, convocation_id=c.id, statement_id=s.id, created=created)
         for c, s, created in issued
     ]
 
@@ -97,7 +95,12 @@ def _crud(
         rows = reference_repository.listing(session, model, **where)
         return [out_schema.model_validate(r) for r in rows]
 
-    def create(body: create_schema, _: Gestionnaire, session: DbSession, settings: AppSettings) -> Any:  # type: ignore[valid-type]
+    def create(
+        body: create_schema,  # type: ignore[valid-type]
+        _: Gestionnaire,
+        session: DbSession,
+        settings: AppSettings,
+    ) -> Any:
         return out_schema.model_validate(reference.create(session, settings, model, body))
 
     def read(item_id: int, _: Gestionnaire, session: DbSession) -> Any:

@@ -52,19 +52,21 @@ def queue(
     today = clock.today(settings)
     items = [
         QueueRow(
-            id=r[0],
-            status=r[1],
-            status_label=lifecycle.dec_label(Status(r[1]), lifecycle.Timing(r[8], r[9], today)),
-            intervenant=f"{r[4]} {r[5]}",
-            login=r[6],
-            mission_type=r[7],
-            start_date=r[8],
-            end_date=r[9],
-            exam=r[11] or r[10],
-            paper_code=r[12],
-            centre=r[13],
-            total=r[2],
-            submitted_at=r[3],
+            id=r["id"],
+            status=r["status"],
+            status_label=lifecycle.dec_label(
+                Status(r["status"]), lifecycle.Timing(r["start_date"], r["end_date"], today)
+            ),
+            intervenant=f"{r['first_name']} {r['last_name']}",
+            login=r["login"],
+            mission_type=r["mission_type"],
+            start_date=r["start_date"],
+            end_date=r["end_date"],
+            exam=r["exam"] or r["mission_label"],
+            paper_code=r["paper_code"],
+            centre=r["centre"],
+            total=r["total"],
+            submitted_at=r["submitted_at"],
         )
         for r in rows[:limit]
     ]

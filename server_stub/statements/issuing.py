@@ -12,7 +12,7 @@ from server_stub.auth.models import Role, User
 from server_stub.core.errors import InvalidInput
 from server_stub.reference.models import Convocation, Mission
 from server_stub.statements import repository
-from server_stub.statements.models import Status, Statement
+from server_stub.statements.models import Statement, Status
 
 
 def issue(

@@ -60,7 +60,9 @@ MOVES: dict[Action, Move] = {
     Action.SAVE: Move(_EDITABLE, None, Actor.INTERVENANT),
     Action.SUBMIT: Move(_EDITABLE, Status.SUBMITTED, Actor.INTERVENANT),
     Action.DECLARE_NOT_PERFORMED: Move(_EDITABLE, Status.NOT_PERFORMED, Actor.INTERVENANT),
-    Action.RETURN: Move(frozenset({Status.SUBMITTED, Status.NOT_PERFORMED}), Status.RETURNED, Actor.DEC),
+    Action.RETURN: Move(
+        frozenset({Status.SUBMITTED, Status.NOT_PERFORMED}), Status.RETURNED, Actor.DEC
+    ),
     Action.APPROVE: Move(frozenset({Status.SUBMITTED}), Status.APPROVED, Actor.DEC),
     Action.ENTER_INDEMNITY: Move(
         frozenset({Status.OPEN, Status.SUBMITTED, Status.RETURNED, Status.DEC_ENTERED}),
@@ -92,14 +94,15 @@ def refusal(action: Action, status: Status) -> str:
     """Why the action is not possible now, in French."""
     if status is Status.CANCELLED:
         return "Cet état de frais est annulé : il ne peut plus être modifié."
-    if status in (Status.SUBMITTED, Status.APPROVED, Status.DEC_ENTERED):
-        if MOVES[action].actor is Actor.INTERVENANT:
-            return "Cet état de frais est validé : il ne peut plus être modifié."
+    validated = status in (Status.SUBMITTED, Status.APPROVED, Status.DEC_ENTERED)
+    if validated and MOVES[action].actor is Actor.INTERVENANT:
+        return "Cet état de frais est validé : il ne peut plus être modifié."
     if status in (Status.IN_PAYMENT, Status.PAID):
         return "Cet état de frais est transmis à la liquidation : il ne peut plus être modifié."
     if status is Status.NOT_PERFORMED:
         return "Vous avez déclaré ne pas avoir effectué cette mission."
-    return f"Cette opération n'est pas possible pour un état de frais « {INTERVENANT_LABELS[status]} »."
+    label = INTERVENANT_LABELS[status]
+    return f"Cette opération n'est pas possible pour un état de frais « {label} »."
 
 
 INTERVENANT_LABELS: dict[Status, str] = {

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import Row, extract, select
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.models import User
 from server_stub.reference.models import Convocation, Exam, Mission, Paper
-from server_stub.statements.models import AuditEntry, Status, Statement
+from server_stub.statements.models import AuditEntry, Statement, Status
 
 _FULL = (
     joinedload(Statement.convocation)
@@ -46,7 +46,7 @@ def of_user(session: Session, user_id: int) -> Sequence[Statement]:
 
 def active_missions_in_year(
     session: Session, user_id: int, year: int, exclude: int
-) -> Sequence[Row[tuple[int, dt.date, dt.date, dt.time, Decimal]]]:
+) -> Sequence[Row[int, dt.date, dt.date, dt.time, Decimal]]:
     """The person's other live statements of the calendar year, with their mission's dates."""
     query = (
         select(
@@ -92,7 +92,9 @@ def audit(
     )
 
 
-def history(session: Session, statement_id: int) -> Sequence[Row[tuple[AuditEntry, str | None, str | None]]]:
+def history(
+    session: Session, statement_id: int
+) -> Sequence[Row[AuditEntry, str | None, str | None]]:
     query = (
         select(AuditEntry, User.first_name, User.last_name)
         .outerjoin(User, User.id == AuditEntry.actor_id)

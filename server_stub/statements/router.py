@@ -27,7 +27,9 @@ def _tagged(response: Response, statement: StatementOut) -> StatementOut:
 
 
 @router.get("/convocations")
-def my_convocations(user: Caller, session: DbSession, settings: AppSettings) -> list[ConvocationOut]:
+def my_convocations(
+    user: Caller, session: DbSession, settings: AppSettings
+) -> list[ConvocationOut]:
     return service.summaries(session, user, settings)
 
 

@@ -13,8 +13,8 @@ from server_stub.rules.model import (
     LineKind,
     MealKind,
     MissionType,
-    Part,
     PaperKind,
+    Part,
     Residence,
     TravelMode,
 )

@@ -27,7 +27,7 @@ from server_stub.rules.nights import proposed_nights
 from server_stub.rules.statement import compute_statement
 from server_stub.statements import facts, lifecycle, repository
 from server_stub.statements.lifecycle import DEC_HANDLED, Action, Timing
-from server_stub.statements.models import Status, Statement
+from server_stub.statements.models import Statement, Status
 from server_stub.statements.schemas import (
     AuditOut,
     ComputationOut,
@@ -147,7 +147,7 @@ def _permissions(statement: Statement, user: User, settings: Settings) -> Permis
     dec_handled = _mission(statement).type in DEC_HANDLED
     return Permissions(
         edit=own and timing.started and lifecycle.allowed(Action.SAVE, status),
-        validate=own and timing.started and lifecycle.allowed(Action.SUBMIT, status),
+        validate_=own and timing.started and lifecycle.allowed(Action.SUBMIT, status),
         declare_not_performed=own
         and not dec_handled
         and lifecycle.allowed(Action.DECLARE_NOT_PERFORMED, status),

@@ -21,7 +21,9 @@ from server_stub.main import create_app
 from server_stub.models import Base
 from tests.server_stub.factories import World
 
-POSTGRES_URL = os.environ.get("IMAGIN_TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "IMAGIN_TEST_POSTGRES_URL", "postgresql+psycopg://@127.0.0.1:5432/test"
+)
 TODAY = dt.date(2026, 7, 1)
 
 
@@ -31,7 +33,7 @@ def _postgres_engine() -> Iterator[Engine]:
         admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+    except Exception as error:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI and unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
@@ -52,7 +54,9 @@ def _postgres_engine() -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "imagin.sqlite3"
         engine = make_engine(f"sqlite:///{path}")

@@ -76,7 +76,11 @@ def test_five_failures_lock_the_account_and_say_until_when(
     assert body["type"] == "account_locked"
     assert "verrouillé jusqu'au" in body["detail"]
     locked_until = dt.datetime.fromisoformat(body["locked_until"])
-    assert dt.timedelta(minutes=14) < locked_until - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
+    assert (
+        dt.timedelta(minutes=14)
+        < locked_until - dt.datetime.now(dt.UTC)
+        <= dt.timedelta(minutes=15)
+    )
     # Even the right password waits for the lock to end.
     response = client.post("/api/v1/auth/login", json={"login": user.login, "password": PASSWORD})
     assert response.status_code == 423

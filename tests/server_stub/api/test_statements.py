@@ -61,7 +61,9 @@ def setup(world: World, client: TestClient, **mission: Any) -> tuple[User, dict[
     return user, log_in(client, user), statement.id
 
 
-def test_my_convocations_list_the_mission_and_its_statuses(client: TestClient, world: World) -> None:
+def test_my_convocations_list_the_mission_and_its_statuses(
+    client: TestClient, world: World
+) -> None:
     _, headers, statement_id = setup(world, client)
     response = client.get("/api/v1/convocations", headers=headers)
     assert response.status_code == 200
@@ -229,7 +231,11 @@ def unchanged_after(
         f"/api/v1/statements/{statement_id}",
         content=payload if isinstance(payload, (bytes, str)) else None,
         json=None if isinstance(payload, (bytes, str)) else payload,
-        headers={**headers, "If-Match": f'"{before["version"]}"', "Content-Type": "application/json"},
+        headers={
+            **headers,
+            "If-Match": f'"{before["version"]}"',
+            "Content-Type": "application/json",
+        },
     )
     after = read(client, headers, statement_id)
     assert after["version"] == before["version"]
@@ -258,7 +264,10 @@ def test_more_than_2000_km_a_day_is_refused(client: TestClient, world: World) ->
     _, headers, statement_id = setup(world, client)
     response = unchanged_after(client, headers, statement_id, car_trip_entry("2500"))
     assert response.status_code == 422
-    assert "travel.trips.0.km" in response.json()["fields"] or "trips.0.km" in response.json()["fields"]
+    assert (
+        "travel.trips.0.km" in response.json()["fields"]
+        or "trips.0.km" in response.json()["fields"]
+    )
 
 
 def test_malformed_json_is_a_french_422(client: TestClient, world: World) -> None:
@@ -321,9 +330,7 @@ def test_two_missions_the_same_day_carry_the_journey_once(
     assert morning.id != afternoon.id
 
 
-def test_gestionnaire_lists_statements_with_cursor_paging(
-    client: TestClient, world: World
-) -> None:
+def test_gestionnaire_lists_statements_with_cursor_paging(client: TestClient, world: World) -> None:
     for last_name in ("Martin", "Petit", "Bernard", "Leroy", "Moreau"):
         world.statement(world.person("Anne", last_name))
     manager = world.gestionnaire()
