@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.serving import BIN, free_port, percentile, serve  # noqa: E402
-from server_stub.auth.models import User  # noqa: E402
-from server_stub.reference.models import Convocation, Mission  # noqa: E402
-from server_stub.statements.models import Status, Statement  # noqa: E402
+from bench.serving import BIN, free_port, percentile, serve
+from server_stub.auth.models import User
+from server_stub.reference.models import Convocation, Mission
+from server_stub.statements.models import Statement, Status
 
 DEMO_PASSWORD = "Imagin-Demo-2026!"
 Timings = dict[str, list[float]]

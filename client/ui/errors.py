@@ -34,7 +34,9 @@ def message_for(error: BaseException) -> str:
     if isinstance(error, httpx.HTTPError):
         return _tr("errors", "La communication avec le serveur a échoué. Réessayez.")
     if isinstance(error, OSError):
-        return _tr("errors", "Le fichier n'a pas pu être écrit : {0}").format(error.strerror or error)
+        return _tr("errors", "Le fichier n'a pas pu être écrit : {0}").format(
+            error.strerror or error
+        )
     return _tr(
         "errors",
         "Une erreur inattendue est survenue. Elle a été consignée dans le journal de l'application.",
