@@ -39,7 +39,8 @@ def message_for(error: BaseException) -> str:
         )
     return _tr(
         "errors",
-        "Une erreur inattendue est survenue. Elle a été consignée dans le journal de l'application.",
+        "Une erreur inattendue est survenue. Elle a été consignée dans le journal de "
+        "l'application.",
     )
 
 
