@@ -1,0 +1,42 @@
+"""Two saves of the same version at once: exactly one lands, the other gets a clear conflict."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi.testclient import TestClient
+
+from server_stub.main import create_app
+from tests.server_stub.factories import World, log_in
+
+
+def test_concurrent_saves_of_one_version_change_it_exactly_once(
+    client: TestClient, world: World
+) -> None:
+    user = world.person()
+    statement = world.statement(user)
+    headers = log_in(client, user)
+    version = client.get(f"/api/v1/statements/{statement.id}", headers=headers).json()["version"]
+    app = create_app(client.app.state.settings, client.app.state.engine)  # type: ignore[attr-defined]
+    barrier = threading.Barrier(4)
+    codes: list[int] = []
+
+    def save(copies: int) -> None:
+        with TestClient(app) as own:
+            barrier.wait()
+            response = own.put(
+                f"/api/v1/statements/{statement.id}",
+                json={"days": [{"date": "2026-06-15", "copies": copies}]},
+                headers={**headers, "If-Match": f'"{version}"'},
+            )
+            codes.append(response.status_code)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in (10, 20, 30, 40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(codes) == [200, 409, 409, 409]
+    final = client.get(f"/api/v1/statements/{statement.id}", headers=headers).json()
+    assert final["version"] == version + 1
