@@ -56,6 +56,17 @@ def identity(user: User) -> Identity:
     return Identity.model_validate(user, from_attributes=True)
 
 
+_DUMMY_HASH = hash_password("not-an-account")
+
+
+def _wrong_credentials(settings: Settings) -> str:
+    return (
+        "Identifiant ou mot de passe incorrect. Après "
+        f"{settings.max_failed_logins} essais infructueux, le compte est verrouillé "
+        f"{settings.lock_minutes} minutes."
+    )
+
+
 def _locked_message(until: dt.datetime) -> str:
     local = until.astimezone(PARIS)
     return (
@@ -69,7 +80,9 @@ def log_in(session: Session, settings: Settings, login: str, password: str) -> T
     user = repository.user_by_login(session, login)
     now = clock.now()
     if user is None:
-        raise WrongCredentials("Identifiant ou mot de passe incorrect.")
+        # Same answer and about the same time as a wrong password: logins are not disclosed.
+        verify_password(_DUMMY_HASH, password)
+        raise WrongCredentials(_wrong_credentials(settings))
     if user.locked_until is not None and user.locked_until > now:
         raise AccountLocked(
             _locked_message(user.locked_until), locked_until=user.locked_until.isoformat()
@@ -85,11 +98,7 @@ def log_in(session: Session, settings: Settings, login: str, password: str) -> T
                 _locked_message(user.locked_until), locked_until=user.locked_until.isoformat()
             )
         session.commit()
-        remaining = settings.max_failed_logins - user.failed_logins
-        raise WrongCredentials(
-            "Identifiant ou mot de passe incorrect. Encore "
-            f"{remaining} essai{'s' if remaining > 1 else ''} avant le verrouillage du compte."
-        )
+        raise WrongCredentials(_wrong_credentials(settings))
     user.failed_logins = 0
     user.locked_until = None
     return _issue_tokens(session, user, settings)

@@ -84,7 +84,7 @@ def _validation_body(exc: RequestValidationError) -> dict[str, Any]:
 
 
 _HTTP = {
-    404: ("not_found", "Cette adresse n'existe pas."),
+    404: ("route_not_found", "Cette adresse n'existe pas sur le serveur IMAG'IN."),
     405: ("method_not_allowed", "Cette opération n'est pas permise à cette adresse."),
 }
 

@@ -57,10 +57,15 @@ def test_wrong_password_is_refused_in_french(client: TestClient, world: World) -
     assert "Identifiant ou mot de passe incorrect" in response.json()["detail"]
 
 
-def test_unknown_login_reads_like_a_wrong_password(client: TestClient) -> None:
-    response = client.post("/api/v1/auth/login", json={"login": "personne", "password": "x"})
-    assert response.status_code == 401
-    assert response.json()["type"] == "wrong_credentials"
+def test_unknown_login_reads_exactly_like_a_wrong_password(
+    client: TestClient, world: World
+) -> None:
+    user = world.person()
+    world.commit()
+    unknown = client.post("/api/v1/auth/login", json={"login": "personne", "password": "x"})
+    wrong = client.post("/api/v1/auth/login", json={"login": user.login, "password": "x"})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.json() == wrong.json()
 
 
 def test_five_failures_lock_the_account_and_say_until_when(

@@ -109,4 +109,5 @@ def test_health_answers_without_authentication(client: TestClient) -> None:
 def test_unknown_address_is_a_french_404(client: TestClient) -> None:
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.json()["detail"] == "Cette adresse n'existe pas."
+    assert response.json()["type"] == "route_not_found"
+    assert response.json()["detail"] == "Cette adresse n'existe pas sur le serveur IMAG'IN."
