@@ -105,6 +105,9 @@ class Mission:
     optional_oral: bool = False
     lot_size: int | None = None
 
+    def covers(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
 
 @dataclass(frozen=True)
 class Person:
@@ -214,3 +217,5 @@ class Computation:
     problems: tuple[Problem, ...]
     travel_eligible: bool
     notes: tuple[str, ...] = ()  # French, informative (e.g. why there is no travel line)
+    # Mission days whose journey an earlier mission of the same day carries ("Invalidable").
+    travel_days_elsewhere: tuple[dt.date, ...] = ()

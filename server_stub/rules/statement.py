@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from server_stub.rules.documents import required_documents
 from server_stub.rules.meals import meal_lines
 from server_stub.rules.model import Computation, Context, Entry, Mission, Part, Person
@@ -38,11 +40,16 @@ def compute_statement(
         night_lines(mission, person.disability, entry, context, tariffs, eligibility.eligible),
     ):
         outcome.merge(part)
-    return _computation(outcome, person, tariffs, eligibility.eligible)
+    elsewhere = tuple(sorted(d for d in context.days_travelled_elsewhere if mission.covers(d)))
+    return _computation(outcome, person, tariffs, eligibility.eligible, elsewhere)
 
 
 def _computation(
-    outcome: Outcome, person: Person, tariffs: Tariffs, travel_eligible: bool
+    outcome: Outcome,
+    person: Person,
+    tariffs: Tariffs,
+    travel_eligible: bool,
+    travel_days_elsewhere: tuple[dt.date, ...],
 ) -> Computation:
     lines = tuple(outcome.lines)
     pay_total = total(line.amount for line in lines if line.part is Part.PAY)
@@ -56,4 +63,5 @@ def _computation(
         problems=tuple(outcome.problems),
         travel_eligible=travel_eligible,
         notes=tuple(outcome.notes),
+        travel_days_elsewhere=travel_days_elsewhere,
     )

@@ -127,6 +127,7 @@ def computation_out(computation: rules.Computation) -> ComputationOut:
             "problems": [vars(p) for p in computation.problems],
             "notes": list(computation.notes),
             "travel_eligible": computation.travel_eligible,
+            "travel_days_elsewhere": list(computation.travel_days_elsewhere),
         }
     )
 

@@ -109,6 +109,8 @@ class ComputationOut(BaseModel):
     problems: list[ProblemOut]
     notes: list[str]
     travel_eligible: bool
+    # Mission days whose journey an earlier mission of the same day carries.
+    travel_days_elsewhere: list[dt.date] = Field(default_factory=list)
 
 
 class Proposals(BaseModel):

@@ -122,7 +122,7 @@ def labels(statement: Statement, settings: Settings, computation: ComputationOut
     timing = _timing(statement, settings)
     mission = _mission(statement)
     status = Status(statement.status)
-    days_elsewhere = any("déjà pris en charge" in note for note in computation.notes)
+    mission_days = (mission.end_date - mission.start_date).days + 1
     pay, travel = lifecycle.part_labels(
         status,
         timing,
@@ -130,7 +130,7 @@ def labels(statement: Statement, settings: Settings, computation: ComputationOut
         pay_possible=_pay_possible(mission),
         travel_possible=mission.travel_reimbursable
         and (computation.travel_eligible or not computation.lines),
-        travel_elsewhere=days_elsewhere and computation.travel_total == 0,
+        travel_elsewhere=len(computation.travel_days_elsewhere) == mission_days,
     )
     return Labels(
         intervenant=lifecycle.intervenant_label(status, timing),
