@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import getpass
 import logging
 import sys
@@ -43,10 +44,20 @@ def init_db(_: argparse.Namespace) -> int:
 def demo_data(args: argparse.Namespace) -> int:
     from server_stub.demo.generate import generate
 
+    from server_stub.demo.accounts import listing
+
     factory = make_session_factory(_engine())
     with factory.begin() as session:
         summary = generate(session, scale=args.scale, seed=args.seed, reset=not args.keep)
-    log.info("Données de démonstration créées : %s", summary)
+    log.info(
+        "Données de démonstration créées : %s convocations, %s intervenants.",
+        summary.get("convocations"),
+        summary.get("intervenants", summary.get("people")),
+    )
+    if args.accounts_file:
+        Path(args.accounts_file).write_text(
+            json.dumps(listing(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
     return 0
 
 
@@ -63,7 +74,12 @@ def import_file(args: argparse.Namespace) -> int:
         lines += [f"  {path} : {message}" for path, message in rejected.errors]
         sys.stderr.write("\n".join(lines) + "\n")
         return 1
+    passwords = summary.pop("temporary_passwords", {})  # type: ignore[misc]
     log.info("Import terminé : %s", summary)
+    if passwords:
+        # Printed for the convocations, never logged.
+        rows = [f"{login}\t{password}" for login, password in sorted(passwords.items())]
+        sys.stdout.write("identifiant\tmot de passe temporaire\n" + "\n".join(rows) + "\n")
     return 0
 
 
@@ -106,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="multiplier le volume (bancs d'essai)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--keep", action="store_true", help="ajouter sans effacer l'existant")
+    p.add_argument("--accounts-file", help="écrire les comptes de démonstration (JSON) ici")
     p.set_defaults(run=demo_data)
 
     p = commands.add_parser("import", help="importer une session depuis un fichier JSON")
@@ -132,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     return int(args.run(args))
 

@@ -187,7 +187,7 @@ class CommuneDirectory:
 
         estimated = _estimate_positions(unplaced, entries)
         for commune, _ in estimated:
-            logger.info("commune %s has no centre in the source; estimated", commune.insee)
+            logger.debug("commune %s has no centre in the source; estimated", commune.insee)
         return cls(entries + estimated, estimated_positions=[c.insee for c, _ in estimated])
 
     def __len__(self) -> int:
