@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import getpass
+import json
 import logging
 import sys
 from pathlib import Path
@@ -42,9 +42,8 @@ def init_db(_: argparse.Namespace) -> int:
 
 
 def demo_data(args: argparse.Namespace) -> int:
-    from server_stub.demo.generate import generate
-
     from server_stub.demo.accounts import listing
+    from server_stub.demo.generate import generate
 
     factory = make_session_factory(_engine())
     with factory.begin() as session:
