@@ -16,6 +16,7 @@ from server_stub.core.database import make_engine, make_session_factory
 from server_stub.core.deps import AppSettings, DbSession
 from server_stub.core.settings import Settings, get_settings
 from server_stub.dec.router import router as dec_router
+from server_stub.payment.router import router as payment_router
 from server_stub.people.router import router as people_router
 from server_stub.people.schemas import CommuneRef
 from server_stub.people.service import commune_ref
@@ -60,6 +61,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     handlers.install(app)
-    for router in (common, auth_router, people_router, statements_router, dec_router):
+    for router in (
+        common,
+        auth_router,
+        people_router,
+        statements_router,
+        dec_router,
+        payment_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     return app

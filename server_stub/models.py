@@ -2,6 +2,8 @@
 
 from server_stub.auth.models import Token, User
 from server_stub.core.database import Base
+from server_stub.dec.models import ServiceRecord
+from server_stub.payment.models import PaymentBatch, PaymentLine, PaymentTransfer
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import AuditEntry, Statement
 
@@ -14,6 +16,10 @@ __all__ = [
     "ExamSession",
     "Mission",
     "Paper",
+    "PaymentBatch",
+    "PaymentLine",
+    "PaymentTransfer",
+    "ServiceRecord",
     "Statement",
     "Token",
     "User",

@@ -32,6 +32,7 @@ from server_stub.auth.models import Category, Role, User
 from server_stub.core import clock
 from server_stub.core.security import hash_password
 from server_stub.core.settings import get_settings
+from server_stub.dec.anomalies import refresh_all
 from server_stub.demo import accounts, names
 from server_stub.demo.catalogue import ExamSpec, PaperSpec, SessionSpec, sessions
 from server_stub.demo.days import add_minutes, every_day, utc, working_day, working_days
@@ -832,12 +833,17 @@ def generate(
     """
     if scale < 1:
         raise ValueError("scale must be at least 1")
-    return _Generator(
+    today = today or clock.today(get_settings())
+    summary = _Generator(
         session,
         seed=seed,
-        today=today or clock.today(get_settings()),
+        today=today,
         people=PEOPLE_PER_SCALE * scale if people is None else people,
         convocations=CONVOCATIONS_PER_SCALE * scale if convocations is None else convocations,
         centres=round(CENTRES_PER_SCALE * math.sqrt(scale)) if centres is None else centres,
         spread=math.sqrt(scale),
     ).run(reset)
+    # The DEC's queue flags what needs a look, as it does for statements typed through the API.
+    session.flush()
+    summary["anomalies_flagged"] = refresh_all(session, today)
+    return summary

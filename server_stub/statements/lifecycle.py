@@ -26,6 +26,7 @@ class Action(StrEnum):
     RETURN = "RETURN"
     APPROVE = "APPROVE"
     ENTER_INDEMNITY = "ENTER_INDEMNITY"
+    CORRECT = "CORRECT"  # the DEC changes the counts typed by the intervenant
     CANCEL = "CANCEL"
     UNCANCEL = "UNCANCEL"
     SEND_TO_PAYMENT = "SEND_TO_PAYMENT"
@@ -67,6 +68,12 @@ MOVES: dict[Action, Move] = {
     Action.ENTER_INDEMNITY: Move(
         frozenset({Status.OPEN, Status.SUBMITTED, Status.RETURNED, Status.DEC_ENTERED}),
         Status.DEC_ENTERED,
+        Actor.DEC,
+    ),
+    # Before payment only: a statement sent to payment is locked.
+    Action.CORRECT: Move(
+        frozenset({Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.DEC_ENTERED}),
+        None,
         Actor.DEC,
     ),
     Action.CANCEL: Move(_BEFORE_PAYMENT, Status.CANCELLED, Actor.DEC),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +55,25 @@ class Statement(Base):
     saved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
+    # What the DEC should check (rules/anomalies.py), stored when the statement changes:
+    # [{"code", "label", "message", "field"}], the codes space-delimited for the queue's filter
+    # (" KM_EXCESSIVE LATE_SUBMISSION "), and their number ("sans anomalie" is 0).
+    anomalies: Mapped[list[dict[str, str]]] = mapped_column(
+        Json, default=list, server_default=text("'[]'")
+    )
+    anomaly_codes: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    anomaly_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    # Counts changed by the DEC, until the intervenant reads the statement.
+    dec_corrected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Supporting documents the DEC ticked as received: label → {"at": ISO time, "by": name}.
+    documents_received: Mapped[dict[str, Any]] = mapped_column(
+        Json, default=dict, server_default=text("'{}'")
+    )
+    # The payment batch it was sent to payment in (payment/models.py).
+    payment_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_batches.id"), index=True
+    )
+
     convocation: Mapped[Convocation] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -71,3 +90,6 @@ class AuditEntry(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
+    # What an action changed, when the reason alone does not say it (a DEC correction's entry
+    # before and after).
+    details: Mapped[dict[str, Any] | None] = mapped_column(Json)

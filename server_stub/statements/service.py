@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server_stub.auth.models import Role, User
 from server_stub.core import clock
@@ -19,6 +20,8 @@ from server_stub.core.errors import (
     TransitionRefused,
 )
 from server_stub.core.settings import Settings
+from server_stub.dec import anomalies
+from server_stub.dec import repository as dec_repository
 from server_stub.reference.communes import communes, distance_km
 from server_stub.reference.models import Mission
 from server_stub.rules import model as rules
@@ -308,6 +311,7 @@ def save(
     _store(statement, entry, computation)
     statement.saved_at = now
     repository.audit(session, statement, user, Action.SAVE, now)
+    refresh_anomalies(session, statement, settings)
     session.flush()
     return view(session, statement, user, settings)
 
@@ -328,6 +332,7 @@ def submit(
     statement.submitted_at = now
     statement.reason = None
     move(session, statement, user, Action.SUBMIT, now)
+    refresh_anomalies(session, statement, settings)
     session.flush()
     return view(session, statement, user, settings)
 
@@ -350,8 +355,38 @@ def declare_not_performed(
     now = clock.now()
     statement.reason = (reason or "").strip() or None
     move(session, statement, user, Action.DECLARE_NOT_PERFORMED, now, statement.reason)
+    refresh_anomalies(session, statement, settings)
     session.flush()
     return view(session, statement, user, settings)
+
+
+def refresh_anomalies(session: Session, statement: Statement, settings: Settings) -> None:
+    """Stores what the DEC should check on the statement (and on the person's other statements,
+    for a journey claimed twice); written with the statement's own changes."""
+    anomalies.refresh(session, [statement], clock.today(settings))
+
+
+def acknowledge_dec_correction(
+    session: Session, statement: Statement, user: User, settings: Settings
+) -> None:
+    """The intervenant has read a statement whose counts the DEC corrected: the flag goes, and
+    the history says when. The version stays: the statement itself did not change."""
+    if statement.user_id != user.id or not statement.dec_corrected:
+        return
+    dec_repository.set_flags(session, statement.id, dec_corrected=False)
+    set_committed_value(statement, "dec_corrected", False)
+    status = Status(statement.status)
+    repository.audit(
+        session,
+        statement,
+        user,
+        "CORRECTION_SEEN",
+        clock.now(),
+        from_status=status,
+        to_status=status,
+        reason="Correction de la DEC consultée par l'intervenant.",
+    )
+    anomalies.current(session, statement, clock.today(settings))
 
 
 def recompute(session: Session, statement: Statement) -> None:

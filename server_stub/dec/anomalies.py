@@ -1,0 +1,289 @@
+"""Anomalies of expense statements: gathered from the stored rows, computed by the pure rules
+(`rules/anomalies.py`), stored on each statement for the DEC's queue.
+
+They are stored when a statement is saved, validated or changed by the DEC, and can be computed
+again in bulk (`refresh_all`, after a change of thresholds, deadlines or financial files).
+Storing them never bumps a statement's version: they are derived data, not something a person
+changed, and a DEC reading the queue must not see its versions go stale because of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from server_stub.dec import repository
+from server_stub.reference.communes import communes
+from server_stub.rules import anomalies as rules
+from server_stub.rules.model import MissionType, Residence
+from server_stub.statements.facts import entry_facts
+from server_stub.statements.models import Statement, Status
+from server_stub.statements.schemas import EntryIn
+
+PARIS = ZoneInfo("Europe/Paris")
+# A statement in these statuses carries no journey for the person's other statements.
+NOT_LIVE = frozenset({Status.CANCELLED, Status.NOT_PERFORMED})
+
+
+@dataclass(frozen=True)
+class Source:
+    """The plain values one statement's anomalies depend on."""
+
+    statement_id: int
+    user_id: int
+    status: Status
+    entry: Mapping[str, Any]
+    total: Decimal
+    submitted_at: dt.datetime | None
+    dec_corrected: bool
+    stored: Sequence[Mapping[str, str]]
+    mission_type: MissionType
+    start_date: dt.date
+    end_date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    lot_size: int | None
+    minutes_per_candidate: int | None
+    commune_insee: str
+    entry_deadline: dt.date | None
+    administrative_residence: str | None
+    family_residence: str | None
+    interne: bool
+    iban: str | None
+    financial_file_updated: dt.datetime | None
+    last_paid: dt.datetime | None
+
+
+def stored_form(found: Iterable[rules.Anomaly]) -> list[dict[str, str]]:
+    return [
+        {"code": a.code.value, "label": a.label, "message": a.message, "field": a.field}
+        for a in found
+    ]
+
+
+def codes_column(found: Sequence[Mapping[str, str]]) -> str:
+    """` KM_EXCESSIVE LATE_SUBMISSION `: every code between spaces, for `LIKE '% CODE %'`."""
+    codes = sorted({a["code"] for a in found})
+    return f" {' '.join(codes)} " if codes else ""
+
+
+def source_of(statement: Statement) -> Source:
+    """The values of a statement held in the session, with its unsaved changes."""
+    mission = statement.convocation.mission
+    user = statement.convocation.user
+    paper = mission.paper
+    return Source(
+        statement_id=statement.id,
+        user_id=statement.user_id,
+        status=Status(statement.status),
+        entry=statement.entry or {},
+        total=statement.total,
+        submitted_at=statement.submitted_at,
+        dec_corrected=statement.dec_corrected,
+        stored=statement.anomalies or [],
+        mission_type=MissionType(mission.type),
+        start_date=mission.start_date,
+        end_date=mission.end_date,
+        start_time=mission.start_time,
+        end_time=mission.end_time,
+        lot_size=mission.lot_size,
+        minutes_per_candidate=(paper.minutes_per_candidate or paper.duration_minutes)
+        if paper
+        else None,
+        commune_insee=mission.centre.commune_insee,
+        entry_deadline=mission.session.entry_deadline,
+        administrative_residence=user.administrative_residence,
+        family_residence=user.family_residence,
+        interne=user.academic,
+        iban=user.iban,
+        financial_file_updated=user.financial_file_updated,
+        last_paid=user.last_paid,
+    )
+
+
+def _source_of_row(row: Mapping[Any, Any]) -> Source:
+    return Source(
+        statement_id=row["id"],
+        user_id=row["user_id"],
+        status=Status(row["status"]),
+        entry=row["entry"] or {},
+        total=row["total"],
+        submitted_at=row["submitted_at"],
+        dec_corrected=bool(row["dec_corrected"]),
+        stored=row["anomalies"] or [],
+        mission_type=MissionType(row["mission_type"]),
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        start_time=row["start_time"],
+        end_time=row["end_time"],
+        lot_size=row["lot_size"],
+        minutes_per_candidate=row["minutes_per_candidate"] or row["duration_minutes"],
+        commune_insee=row["commune_insee"],
+        entry_deadline=row["entry_deadline"],
+        administrative_residence=row["administrative_residence"],
+        family_residence=row["family_residence"],
+        interne=bool(row["academic"]),
+        iban=row["iban"],
+        financial_file_updated=row["financial_file_updated"],
+        last_paid=row["last_paid"],
+    )
+
+
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return None if moment is None else moment.astimezone(PARIS).date()
+
+
+def _entry(source: Source) -> EntryIn:
+    try:
+        return EntryIn.model_validate(source.entry)
+    except ValidationError:  # written by an older version: nothing to check
+        return EntryIn()
+
+
+def _trip_days(entry: EntryIn) -> set[dt.date]:
+    if not entry.travel.claimed:
+        return set()
+    return rules.trip_days(entry_facts(entry, None).trips)
+
+
+def compute(
+    source: Source, entry: EntryIn, others: Mapping[dt.date, int], today: dt.date
+) -> tuple[rules.Anomaly, ...]:
+    directory = communes()
+    plain = entry_facts(entry, None)
+    administrative = directory.get(source.administrative_residence or "")
+    family = directory.get(source.family_residence or "")
+    departure = family if plain.departure is Residence.FAMILY else administrative
+    facts = rules.StatementFacts(
+        mission_type=source.mission_type,
+        start_date=source.start_date,
+        end_date=source.end_date,
+        start_time=source.start_time,
+        end_time=source.end_time,
+        mission_commune=directory.get(source.commune_insee),
+        lot_size=source.lot_size,
+        minutes_per_candidate=source.minutes_per_candidate,
+        days=plain.days,
+        travel_claimed=plain.travel_claimed,
+        trips=plain.trips,
+        meals=plain.meals,
+        nights=plain.nights,
+        residences=rules.Residences(administrative, family, departure),
+        other_trip_days=others,
+        submitted_on=_local_day(source.submitted_at),
+        entry_deadline=source.entry_deadline,
+        externe=not source.interne,
+        total=source.total,
+        iban=source.iban,
+        financial_file_updated=_local_day(source.financial_file_updated),
+        last_paid=_local_day(source.last_paid),
+        today=today,
+        dec_corrected=source.dec_corrected,
+    )
+    return rules.anomalies(facts)
+
+
+def _compute_all(sources: Sequence[Source], today: dt.date) -> dict[int, list[dict[str, str]]]:
+    """The anomalies of every source; journeys are compared among the sources of each person."""
+    entries = {s.statement_id: _entry(s) for s in sources}
+    journeys: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for s in sources:
+        if s.status not in NOT_LIVE:
+            for day in _trip_days(entries[s.statement_id]):
+                journeys[s.user_id][day].append(s.statement_id)
+    result = {}
+    for s in sources:
+        others = {
+            day: min(i for i in ids if i != s.statement_id)
+            for day, ids in journeys[s.user_id].items()
+            if any(i != s.statement_id for i in ids)
+        }
+        result[s.statement_id] = stored_form(compute(s, entries[s.statement_id], others, today))
+    return result
+
+
+def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -> None:
+    """Recomputes the anomalies of statements held in the session (their attributes are set, to
+    be written with their other changes) and of their people's other statements (written now).
+
+    Reads with autoflush off: a statement being saved is flushed once, with its anomalies.
+    """
+    held = {s.id: source_of(s) for s in statements}
+    with session.no_autoflush:
+        rows = repository.anomaly_sources(session, user_ids={s.user_id for s in held.values()})
+        sources = [held.get(row["id"]) or _source_of_row(row) for row in rows]
+        known = {s.statement_id for s in sources}
+        sources += [s for i, s in held.items() if i not in known]
+        computed = _compute_all(sources, today)
+        for statement in statements:
+            found = computed[statement.id]
+            if found != list(statement.anomalies or []):
+                statement.anomalies = found
+                statement.anomaly_codes = codes_column(found)
+                statement.anomaly_count = len(found)
+        _write(session, [s for s in sources if s.statement_id not in held], computed)
+
+
+def refresh_people(session: Session, user_ids: Iterable[int], today: dt.date) -> int:
+    """Recomputes every statement of these people; returns how many changed."""
+    people = set(user_ids)
+    if not people:
+        return 0
+    rows = repository.anomaly_sources(session, user_ids=people)
+    sources = [_source_of_row(row) for row in rows]
+    return _write(session, sources, _compute_all(sources, today))
+
+
+def refresh_all(
+    session: Session, today: dt.date, *, office: str | None = None, session_id: int | None = None
+) -> int:
+    """Recomputes the anomalies of every statement (of an office or a session), in bulk."""
+    rows = repository.anomaly_sources(session, office=office, session_id=session_id)
+    sources = [_source_of_row(row) for row in rows]
+    # A person's statements outside the selection still count for "travel claimed twice".
+    selected = {s.statement_id for s in sources}
+    people = {s.user_id for s in sources}
+    if office is not None or session_id is not None:
+        extra = repository.anomaly_sources(session, user_ids=people)
+        sources += [_source_of_row(r) for r in extra if r["id"] not in selected]
+    computed = _compute_all(sources, today)
+    return _write(session, [s for s in sources if s.statement_id in selected], computed)
+
+
+def current(session: Session, statement: Statement, today: dt.date) -> list[dict[str, str]]:
+    """The anomalies as they are now (the person's file or a deadline may have changed since
+    they were stored); the stored ones are brought up to date when they differ."""
+    rows = repository.anomaly_sources(session, user_ids={statement.user_id})
+    sources = [_source_of_row(row) for row in rows]
+    if not any(s.statement_id == statement.id for s in sources):
+        sources.append(source_of(statement))
+    computed = _compute_all(sources, today)
+    found = computed[statement.id]
+    if _write(session, [s for s in sources if s.statement_id == statement.id], computed):
+        set_committed_value(statement, "anomalies", found)
+        set_committed_value(statement, "anomaly_codes", codes_column(found))
+        set_committed_value(statement, "anomaly_count", len(found))
+    return found
+
+
+def _write(
+    session: Session, sources: Sequence[Source], computed: Mapping[int, list[dict[str, str]]]
+) -> int:
+    changes = [
+        (s.statement_id, found)
+        for s in sources
+        if (found := computed[s.statement_id]) != list(s.stored)
+    ]
+    repository.store_anomalies(
+        session, [(i, found, codes_column(found), len(found)) for i, found in changes]
+    )
+    return len(changes)

@@ -1,0 +1,1 @@
+"""Payment batches: validated statements sent to payment, their SEPA and payroll files."""
