@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Query
 from sqlalchemy import Engine, text
 
 from server_stub import __version__
+from server_stub.assignment.router import router as assignment_router
 from server_stub.auth.deps import Caller
 from server_stub.auth.router import router as auth_router
 from server_stub.core import clock, handlers
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         statements_router,
         dec_router,
         payment_router,
+        assignment_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -1,0 +1,1 @@
+"""Data files of the assignment: estimation parameters, the letters' font."""
