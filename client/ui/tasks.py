@@ -11,6 +11,7 @@ result is dropped, so a slow answer never overwrites a fresh one. Cancellation i
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -19,12 +20,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+_numbers = itertools.count(1)
 
 
 class _Relay(QObject):
     """Lives on the GUI thread; worker threads emit through it (queued connections)."""
 
-    finished = Signal(object, object, object)  # task, result, error
+    finished = Signal(int, object, object)  # task number, result, error
     progressed = Signal(object, int, int)  # task, done, total
 
 
@@ -44,6 +46,7 @@ class Task:
         self.key = key
         self._cancelled = threading.Event()
         self.relay: _Relay | None = None
+        self.number = next(_numbers)
 
     @property
     def cancelled(self) -> bool:
@@ -61,16 +64,22 @@ class Task:
 class _Runnable(QRunnable):
     def __init__(self, task: Task, relay: _Relay) -> None:
         super().__init__()
-        self.task = task
+        self.task: Task | None = task
         self.relay = relay
 
     def run(self) -> None:
+        # The worker lets go of the task before it signals: the task's callbacks reach widgets,
+        # and a widget whose last reference dies on a worker thread is destroyed there, which
+        # crashes Qt. The GUI thread keeps the task until it has handled the result.
+        task, self.task = self.task, None
+        assert task is not None
+        number = task.number
         try:
-            result = self.task.fn(self.task)
+            outcome: tuple[Any, BaseException | None] = (task.fn(task), None)
         except BaseException as error:  # delivered to the GUI thread, never lost
-            self.relay.finished.emit(self.task, None, error)
-        else:
-            self.relay.finished.emit(self.task, result, None)
+            outcome = (None, error)
+        del task
+        self.relay.finished.emit(number, *outcome)
 
 
 class TaskRunner(QObject):
@@ -88,7 +97,7 @@ class TaskRunner(QObject):
         self._relay.finished.connect(self._on_finished)
         self._relay.progressed.connect(self._on_progress)
         self._latest: dict[str, Task] = {}
-        self._running: set[Task] = set()
+        self._running: dict[int, Task] = {}
 
     def run(
         self,
@@ -117,7 +126,7 @@ class TaskRunner(QObject):
         if key is not None:
             self._latest[key] = task
         was_idle = not self._running
-        self._running.add(task)
+        self._running[task.number] = task
         if was_idle:
             self.busy_changed.emit(True)
         self._pool.start(_Runnable(task, self._relay))
@@ -131,9 +140,9 @@ class TaskRunner(QObject):
         """Blocks until the pool is idle (application exit, tests)."""
         return self._pool.waitForDone(msecs)
 
-    @Slot(object, object, object)
-    def _on_finished(self, task: Task, result: Any, error: BaseException | None) -> None:
-        self._running.discard(task)
+    @Slot(int, object, object)
+    def _on_finished(self, number: int, result: Any, error: BaseException | None) -> None:
+        task = self._running.pop(number)
         if not self._running:
             self.busy_changed.emit(False)
         superseded = task.key is not None and self._latest.get(task.key) is not task

@@ -1,0 +1,1 @@
+"""The log-in screen, the first-connection password change, and the shared session context."""

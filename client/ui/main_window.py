@@ -1,0 +1,697 @@
+"""The main window: the log-in screen, then the workspace of the person's role; and `run()`,
+the Qt side of the `imagin` entry point (application object, French, Qt's messages, the crash
+dialog), which `client.app` calls so as to stay Qt-free.
+
+Menus: Fichier (Mon profil, Actualiser, Se déconnecter, Quitter) and Aide (Aide contextuelle,
+Guide utilisateur, À propos). The help pane (`client.ui.help`) sits on the right and follows
+the focus. A lost session anywhere brings the log-in screen back with the reason; what was
+being typed in a statement stays in its local draft.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    QTranslator,
+    Signal,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSizePolicy,
+    QSpacerItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.ui import app_style
+from client.ui.login.page import LoginPage
+from client.ui.login.session import AppContext
+from client.ui.widgets import MessageBar
+
+if TYPE_CHECKING:
+    from client.api.client import ImaginClient
+    from client.api.models import Role, Tokens
+    from client.app import CrashHandler
+    from client.settings import Settings
+    from client.ui.login.session import StartupSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1180, 760)
+
+
+def application_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("imagin")
+    except PackageNotFoundError:
+        return "—"
+
+
+class Workspace(Protocol):
+    """What the main window asks of a role's workspace."""
+
+    def start(self) -> None: ...
+    def refresh(self) -> None: ...
+    def maybe_close(self) -> bool: ...
+
+
+class _Placeholder(QWidget):
+    """The workspace of a role this version has no screen for yet."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        app_style.page_margins(layout)
+        layout.addWidget(app_style.page_title(self.tr("IMAG'IN")))
+        label = QLabel(text)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addStretch(1)
+
+    def start(self) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+    def maybe_close(self) -> bool:
+        return True
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    login_shown(): the log-in screen was shown for the first time (start-up probe).
+    workspace_shown(): a workspace replaced the log-in screen.
+    logged_out(): the log-in screen is back after « Se déconnecter ».
+    """
+
+    login_shown = Signal()
+    workspace_shown = Signal()
+    logged_out = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.workspace: Any = None
+        self.profile_dialog: Any = None
+        self.help_pane: Any = None  # client.ui.help.HelpPane when available
+        self._first_show_done = False
+        self.setWindowTitle(self.tr("IMAG'IN"))
+
+        self.bar = MessageBar()
+        self.stack = QStackedWidget()
+        self.login_page = LoginPage(ctx)
+        self.login_page.logged_in.connect(self.on_logged_in)
+        self.stack.addWidget(self.login_page)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        bar_holder = QWidget()
+        bar_layout = QVBoxLayout(bar_holder)
+        bar_layout.setContentsMargins(app_style.PAGE_MARGIN, 10, app_style.PAGE_MARGIN, 0)
+        bar_layout.addWidget(self.bar)
+        self.bar.setVisible(False)
+        layout.addWidget(bar_holder)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._build_help()
+        ctx.runner.busy_changed.connect(self.on_busy_changed)
+        ctx.guard.expired.connect(self.on_session_expired)
+        self._restore_geometry()
+        self._update_actions()
+
+    # --- construction ---------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Fichier"))
+        self.profile_action = QAction(self.tr("Mon &profil…"), self)
+        self.profile_action.triggered.connect(self.show_profile)
+        self.refresh_action = QAction(self.tr("&Actualiser"), self)
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        if self.refresh_action.shortcut().isEmpty():
+            self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.triggered.connect(self.refresh)
+        self.logout_action = QAction(self.tr("Se &déconnecter"), self)
+        self.logout_action.triggered.connect(self.log_out)
+        self.quit_action = QAction(self.tr("&Quitter"), self)
+        self.quit_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.profile_action)
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.logout_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.file_menu = file_menu
+
+        help_menu = self.menuBar().addMenu(self.tr("Aid&e"))
+        self.context_help_action = QAction(self.tr("Aide &contextuelle"), self)
+        self.context_help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.context_help_action.setToolTip(self.tr("L'aide du champ où vous êtes (F1)"))
+        self.context_help_action.triggered.connect(self.show_context_help)
+        self.guide_action = QAction(self.tr("&Guide utilisateur"), self)
+        self.guide_action.triggered.connect(self.show_guide)
+        self.about_action = QAction(self.tr("À &propos d'IMAG'IN"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.context_help_action)
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+
+    def _build_status_bar(self) -> None:
+        self.user_label = QLabel()
+        self.busy_label = QLabel(self.tr("Échange avec le serveur…"))
+        self.busy_indicator = QProgressBar()
+        self.busy_indicator.setRange(0, 0)  # indeterminate
+        self.busy_indicator.setMaximumWidth(120)
+        self.busy_indicator.setMaximumHeight(14)
+        self.busy_indicator.setTextVisible(False)
+        self.busy_indicator.setAccessibleName(self.tr("Échange avec le serveur en cours"))
+        self.busy_label.hide()
+        self.busy_indicator.hide()
+        status = self.statusBar()
+        status.addWidget(self.user_label, 1)
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.busy_indicator)
+        # The busy indicator only appears for what lasts: a quick answer does not flicker.
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(250)
+        self._busy_timer.timeout.connect(lambda: self._show_busy(True))
+
+    def _build_help(self) -> None:
+        try:
+            from client.ui.help import HelpPane
+        except ImportError:
+            # HOOK: the help pane (client.ui.help.HelpPane) is not available in this build;
+            # F1 and the guide say so instead of failing.
+            log.info("help pane unavailable")
+            self.help_pane = None
+            return
+        pane = HelpPane(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, pane)
+        pane.setVisible(self.ctx.startup.help_visible)
+        self.help_pane = pane
+
+    # --- showing --------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._first_show_done:
+            self._first_show_done = True
+            self.login_page.focus_first_field()
+            QTimer.singleShot(0, self.login_shown.emit)
+
+    def _restore_geometry(self) -> None:
+        saved = self.ctx.startup.window_geometry
+        if saved:
+            try:
+                if self.restoreGeometry(QByteArray(base64.b64decode(saved))):
+                    return
+            except ValueError:
+                log.warning("saved window geometry unreadable")
+        self.resize(*DEFAULT_SIZE)
+
+    def _remember_geometry(self) -> None:
+        geometry = bytes(self.saveGeometry().data())
+        self.ctx.settings.window_geometry = base64.b64encode(geometry).decode("ascii")
+        if self.help_pane is not None:
+            self.ctx.settings.help_visible = self.help_pane.isVisible()
+
+    def _update_actions(self) -> None:
+        logged_in = self.ctx.identity is not None
+        self.logout_action.setEnabled(logged_in)
+        self.refresh_action.setEnabled(logged_in)
+        self.profile_action.setEnabled(logged_in)
+        if self.ctx.identity is None:
+            self.user_label.setText(self.tr("Non connecté(e)"))
+        else:
+            identity = self.ctx.identity
+            self.user_label.setText(
+                self.tr("Connecté(e) : {first} {last} ({login})").format(
+                    first=identity.first_name, last=identity.last_name, login=identity.login
+                )
+            )
+
+    # --- log-in and log-out ---------------------------------------------------------------
+
+    def on_logged_in(self, tokens: Tokens) -> None:
+        ctx = self.ctx
+        ctx.identity = tokens.user
+        if not ctx.demo:
+            ctx.settings.server_url = ctx.raw_api.server
+            ctx.settings.last_login = tokens.user.login
+            ctx.settings.remember = ctx.raw_api.tokens.remember
+            ctx.save_settings()
+        self._open_workspace(tokens.user.role)
+        self._update_actions()
+        tokens_store = ctx.raw_api.tokens
+        if tokens_store.remember and not tokens_store.persistent:
+            self.bar.info(tokens_store.unavailable_message or "")
+        else:
+            self.bar.hide()
+
+    def _open_workspace(self, role: Role) -> None:
+        from client.api.models import Role
+
+        self._drop_workspace()
+        workspace: Any
+        if role is Role.INTERVENANT:
+            from client.ui.missions.workspace import MissionsWorkspace
+
+            workspace = MissionsWorkspace(self.ctx)
+        elif role in (Role.GESTIONNAIRE, Role.ADMIN):
+            from client.ui.dec.queue import DecQueuePage
+
+            workspace = DecQueuePage(self.ctx)
+        else:
+            workspace = _Placeholder(
+                self.tr(
+                    "Aucun écran n'est encore disponible pour votre profil dans cette version "
+                    "d'IMAG'IN. Contactez la division des examens et concours."
+                )
+            )
+        self.workspace = workspace
+        self.stack.addWidget(workspace)
+        self.stack.setCurrentWidget(workspace)
+        page_changed = getattr(workspace, "page_changed", None)
+        if page_changed is not None:
+            page_changed.connect(self.sync_help)
+        workspace.start()
+        self.sync_help()
+        self.workspace_shown.emit()
+
+    def _drop_workspace(self) -> None:
+        workspace, self.workspace = self.workspace, None
+        if workspace is not None:
+            self.stack.removeWidget(workspace)
+            self.ctx.retire(workspace)
+        if self.profile_dialog is not None:
+            self.profile_dialog.close()
+            self.profile_dialog = None
+
+    def _show_login(self) -> None:
+        self._drop_workspace()
+        self.ctx.identity = None
+        self.stack.setCurrentWidget(self.login_page)
+        self.bar.hide()
+        self._update_actions()
+        self.sync_help()
+
+    def log_out(self) -> None:
+        """Fichier ▸ Se déconnecter: ends the session here and on the server."""
+        if self.workspace is not None and not self.workspace.maybe_close():
+            return
+        api = self.ctx.raw_api
+        self._show_login()
+        # The log-in form waits for the server's answer: a new session opened meanwhile
+        # would otherwise be forgotten by the end of this one.
+        self.login_page.set_busy(True, self.tr("Déconnexion…"))
+        self.ctx.runner.run(
+            api.log_out,
+            on_success=lambda _: self._after_log_out(),
+            on_failure=lambda _: self._after_log_out(),
+            key="logout",
+        )
+
+    def _after_log_out(self) -> None:
+        self.login_page.after_log_out(self.tr("Vous êtes déconnecté(e)."))
+        self.logged_out.emit()
+
+    def on_session_expired(self, message: str) -> None:
+        """The session is over (expired, revoked): back to log-in, drafts kept."""
+        if self.ctx.identity is None:
+            return
+        log.info("session lost; back to the log-in screen")
+        self._show_login()
+        api = self.ctx.raw_api
+        self.ctx.runner.run(api.tokens.forget, key="forget-tokens")
+        text = self.tr(
+            "{0} Ce que vous étiez en train de saisir est conservé sur ce poste."
+        ).format(message or self.tr("Votre session a expiré. Reconnectez-vous pour continuer."))
+        self.login_page.show_warning(text)
+        self.login_page.password.clear()
+        self.login_page.focus_first_field()
+
+    # --- menus ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.workspace is not None:
+            self.workspace.refresh()
+
+    def show_profile(self) -> None:
+        if self.ctx.identity is None:
+            return
+        if self.profile_dialog is not None:
+            self.profile_dialog.raise_()
+            self.profile_dialog.activateWindow()
+            return
+        from client.ui.profile.dialog import ProfileDialog
+
+        dialog = ProfileDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_profile_closed)
+        self.profile_dialog = dialog
+        dialog.open()
+        dialog.load()
+
+    def _on_profile_closed(self) -> None:
+        self.profile_dialog = None
+
+    def sync_help(self) -> None:
+        """The help pane follows the page shown, not only the focus (a page change does not
+        always move the focus, for instance while the window is not active)."""
+        if self.help_pane is None:
+            return
+        from PySide6.QtWidgets import QApplication
+
+        focused = QApplication.focusWidget()
+        current = self.stack.currentWidget()
+        if current is None:
+            return
+        if focused is None or not current.isAncestorOf(focused):
+            inner = getattr(current, "currentWidget", None)
+            focused = inner() if callable(inner) else current
+        self.help_pane.show_for(focused)
+
+    def show_context_help(self) -> None:
+        """F1: the help of the focused field, in the pane (shown if it was closed)."""
+        if self.help_pane is None:
+            self.bar.info(self.tr("L'aide contextuelle n'est pas disponible dans cette version."))
+            return
+        self.help_pane.on_help_requested()
+
+    def show_guide(self) -> None:
+        try:
+            from client.ui.help import show_guide
+        except ImportError:
+            # HOOK: client.ui.help.show_guide(parent) opens the user guide.
+            self.bar.info(self.tr("Le guide utilisateur n'est pas disponible dans cette version."))
+            return
+        show_guide(self)
+
+    def about_text(self) -> str:
+        return self.tr(
+            "<h3>IMAG'IN {version}</h3>"
+            "<p>Indemnités de vacation et frais de déplacement des intervenants des jurys "
+            "d'examens et concours.</p>"
+            "<p>Serveur : {server}</p>"
+            "<p>Données des communes : INSEE et La Poste, Licence Ouverte / Etalab 2.0. "
+            "Police DejaVu : licence libre (voir les fichiers fournis).</p>"
+        ).format(version=application_version(), server=self.ctx.raw_api.server)
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("À propos d'IMAG'IN"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.about_text())
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.about_box = box
+
+    # --- busy indicator -------------------------------------------------------------------
+
+    def on_busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self._show_busy(False)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self.busy_indicator.setVisible(busy)
+
+    # --- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.workspace is not None and not self.workspace.maybe_close():
+            event.ignore()
+            return
+        self._remember_geometry()
+        self.ctx.save_settings()
+        event.accept()
+
+
+# --- the Qt side of `imagin` (client/app.py stays Qt-free) ---------------------------------
+
+APPLICATION_NAME = "IMAG'IN"
+ORGANISATION_NAME = "Académie d'Amiens"
+ORGANISATION_DOMAIN = "ac-amiens.fr"
+
+_keep_alive: list[Any] = []  # the translator and the signal timer outlive run()'s scope
+
+
+def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's warnings go to the log like everything else, not to a console nobody reads."""
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    where = f" ({context.file}:{context.line})" if context.file else ""
+    logging.getLogger("qt").log(levels.get(mode, logging.WARNING), "%s%s", message, where)
+
+
+def crash_message(log_path: Path | None) -> tuple[str, str]:
+    """The crash dialog's text and its details, in French."""
+    tr = QCoreApplication.translate
+    text = tr("crash", "IMAG'IN a rencontré une erreur inattendue.")
+    where = str(log_path) if log_path is not None else tr("crash", "la sortie d'erreur")
+    details = tr(
+        "crash",
+        "Votre saisie en cours est conservée sur ce poste.\n\n"
+        "Le détail a été enregistré dans {0}.\n\n"
+        "Vous pouvez continuer à travailler. Si le problème se reproduit, quittez puis "
+        "relancez IMAG'IN et transmettez ce fichier à l'assistance de la division des "
+        "examens et concours.",
+    ).format(where)
+    return text, details
+
+
+def show_crash_dialog(log_path: Path | None, parent: QWidget | None = None) -> None:
+    """Explains an unexpected error instead of a silent exit; quits if the person asks to."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    tr = QCoreApplication.translate
+    text, details = crash_message(log_path)
+    box = QMessageBox(parent or QApplication.activeWindow())
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(tr("crash", "Erreur inattendue"))
+    box.setText(text)
+    box.setInformativeText(details)
+    keep = box.addButton(tr("crash", "&Continuer"), QMessageBox.ButtonRole.AcceptRole)
+    leave = box.addButton(tr("crash", "&Quitter IMAG'IN"), QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    # Wide enough for the log file's path on one line (a message box sizes itself narrow).
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        width = box.fontMetrics().horizontalAdvance(str(log_path or "")) + 160
+        spacer = QSpacerItem(max(width, 460), 0, QSizePolicy.Policy.Minimum)
+        layout.addItem(spacer, layout.rowCount(), 0, 1, layout.columnCount())
+    box.exec()
+    if box.clickedButton() is leave:
+        app.quit()
+
+
+def install_french(app: QApplication) -> None:
+    """French everywhere Qt writes words or numbers itself (dialog buttons, file dialogs)."""
+    french = QLocale(QLocale.Language.French, QLocale.Country.France)
+    QLocale.setDefault(french)
+    translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(french, "qtbase", "_", translations):
+        app.installTranslator(translator)
+        _keep_alive.append(translator)
+    else:
+        log.info("qtbase_fr translations not found in %s", translations)
+
+
+def make_application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    app.setApplicationName(APPLICATION_NAME)
+    app.setApplicationDisplayName(APPLICATION_NAME)
+    app.setOrganizationName(ORGANISATION_NAME)
+    app.setOrganizationDomain(ORGANISATION_DOMAIN)
+    app.setDesktopFileName("imagin")
+    return app
+
+
+def quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C in a terminal, or a system shutdown, closes the application properly (the demo
+    server with it) instead of killing it mid-write."""
+
+    def handler(number: int, _frame: object) -> None:
+        log.info("signal %s received: quitting", number)
+        app.quit()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    # Python runs signal handlers only between byte-codes: wake it up now and then.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(300)
+    _keep_alive.append(timer)
+
+
+def start_demo(ctx: AppContext, window: MainWindow) -> Any:
+    """Starts the demonstration server in the background; the log-in screen waits for it."""
+    from client.demo import DemoServer, DemoServerError
+    from client.ui.errors import message_for
+
+    demo = DemoServer()
+    login = window.login_page
+    login.set_busy(True, login.tr("Démarrage du serveur de démonstration et création des données…"))
+
+    def ready(_: object) -> None:
+        ctx.raw_api.http.base_url = demo.url
+        login.set_server(demo.url)
+        login.set_demo_accounts(demo.accounts)
+        login.set_busy(False)
+        if demo.accounts:
+            login.show_info(
+                login.tr(
+                    "Serveur de démonstration prêt. Double-cliquez sur un compte ci-dessous "
+                    "pour remplir le formulaire."
+                )
+            )
+        else:
+            login.show_info(login.tr("Serveur de démonstration prêt."))
+        login.focus_first_field()
+
+    def failed(error: BaseException) -> None:
+        login.set_busy(False)
+        text = str(error) if isinstance(error, DemoServerError) else message_for(error)
+        login.show_error(text)
+
+    ctx.runner.run(demo.start, on_success=ready, on_failure=failed, key="demo-server")
+    return demo
+
+
+def run(
+    argv: list[str],
+    *,
+    startup: StartupSettings,
+    server_override: str | None,
+    demo: bool,
+    log_path: Path | None,
+    crash: CrashHandler | None = None,
+    probe: str | None = None,
+    started: float | None = None,
+) -> int:
+    """Creates the application and the window, runs until the window closes.
+
+    `probe`: a marker to print (with the time) when the log-in window is first shown, after
+    which the application quits (bench/client_startup.py).
+    """
+    started = time.perf_counter() if started is None else started
+    app = make_application(argv)
+    if crash is not None:
+        crash.show = show_crash_dialog
+    quit_on_signals(app)
+    qInstallMessageHandler(qt_message_handler)
+    install_french(app)
+    app_style.apply(app)
+
+    from client.ui.login.page import DEFAULT_SERVER
+    from client.ui.login.session import LazyApi
+    from client.ui.tasks import TaskRunner
+
+    server = startup.server_url or DEFAULT_SERVER
+    opened: list[Any] = []  # the one httpx.Client of the run, once built
+
+    def load_settings() -> Settings:
+        from client import settings as settings_io
+
+        settings = settings_io.load()
+        if server_override:
+            settings.server_url = server_override
+        return settings
+
+    def build_api() -> ImaginClient:
+        from client.api.client import ImaginClient, make_http
+        from client.api.tokens import TokenStore
+
+        http = make_http(server)
+        opened.append(http)
+        return ImaginClient(http, TokenStore())
+
+    lazy_api = LazyApi(build_api)
+    runner = TaskRunner(app)
+    ctx = AppContext(
+        api=cast("ImaginClient", lazy_api),
+        runner=runner,
+        startup=startup,
+        settings_loader=load_settings,
+        log_path=log_path,
+        demo=demo,
+    )
+    window = MainWindow(ctx)
+
+    if probe is not None:
+
+        def report() -> None:
+            elapsed = time.perf_counter() - started
+            sys.stdout.write(f"{probe} shown_at={time.time():.6f} main={elapsed:.4f}\n")
+            sys.stdout.flush()
+            app.quit()
+
+        window.login_shown.connect(report)
+
+    demo_server = None
+    if demo and probe is None:
+        demo_server = start_demo(ctx, window)
+    elif probe is None:
+        window.login_page.try_remembered()
+    window.show()
+    # The typed settings and the API client (httpx, TLS, wire models, keyring) are made
+    # ready while the person types.
+    runner.run(lambda: (ctx.settings, lazy_api.get()), key="warm-up")
+    log.info("IMAG'IN shown in %.3f s (server %s)", time.perf_counter() - started, server)
+    try:
+        code = app.exec()
+    finally:
+        runner.wait_for_done(10_000)
+        for http in opened:
+            http.close()
+        if demo_server is not None:
+            demo_server.stop()
+    return int(code)

@@ -1,0 +1,406 @@
+""" "Saisie états de frais mission": the missions the intervenant is convened to."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.api.models import Convocation
+from client.formatting import plural
+from client.ui import app_style
+from client.ui.errors import message_for
+from client.ui.login.session import AppContext
+from client.ui.missions.dialogs import ExportDialog
+from client.ui.missions.recaps import export_recaps
+from client.ui.models.convocations import (
+    ROW_ROLE,
+    Column,
+    ConvocationFilter,
+    ConvocationFilterProxy,
+    ConvocationTableModel,
+)
+from client.ui.tasks import Task
+from client.ui.widgets import Level, MessageBar
+
+log = logging.getLogger(__name__)
+
+EXPORT_NAME = "recapitulatifs-imagin.pdf"
+
+
+class MissionsListPage(QWidget):
+    """Signals:
+    open_requested(object): the person opened a mission (its `Convocation`).
+    loaded(): the list arrived from the server.
+    """
+
+    open_requested = Signal(object)
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.export_task: Task | None = None
+        self.progress: QProgressDialog | None = None
+        self._exported: Path | None = None
+        self._has_loaded = False
+        self.setProperty("helpTopic", "missions")
+
+        title = app_style.page_title(self.tr("Saisie états de frais mission"))
+        subtitle = app_style.page_subtitle(
+            self.tr(
+                "Les missions sur lesquelles vous êtes convoqué(e). Ouvrez une mission pour en "
+                "afficher le détail et compléter votre état de frais."
+            )
+        )
+        self.bar = MessageBar()
+        self.bar.action_triggered.connect(self._on_bar_action)
+        self._bar_action: str | None = None
+
+        self.model = ConvocationTableModel(parent=self)
+        self.proxy = ConvocationFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        self.filters = QButtonGroup(self)
+        self.to_complete = QRadioButton(self.tr("À &compléter"))
+        self.validated = QRadioButton(self.tr("&Validés"))
+        self.all = QRadioButton(self.tr("&Tous"))
+        for button, which in (
+            (self.to_complete, ConvocationFilter.TO_COMPLETE),
+            (self.validated, ConvocationFilter.VALIDATED),
+            (self.all, ConvocationFilter.ALL),
+        ):
+            button.setProperty("filter", which.value)
+            button.setProperty("helpTopic", "missions.filter")
+            self.filters.addButton(button)
+        self.to_complete.setChecked(True)
+        self.proxy.set_filter(ConvocationFilter.TO_COMPLETE)
+        self.filters.buttonToggled.connect(self._on_filter)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Examen, épreuve, centre ou commune"))
+        self.search.setAccessibleName(self.tr("Rechercher une mission"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+        self.search.setProperty("helpTopic", "missions.search")
+        search_label = QLabel(self.tr("&Rechercher :"))
+        search_label.setBuddy(self.search)
+
+        self.refresh_button = QPushButton(self.tr("&Actualiser"))
+        self.refresh_button.setToolTip(self.tr("Recharger la liste (F5)"))
+        self.refresh_button.clicked.connect(self.reload)
+        self.export_button = QPushButton(self.tr("E&xporter mes récapitulatifs…"))
+        self.export_button.clicked.connect(self.export)
+
+        # Two rows, so that the window never has to be wider than a laptop screen.
+        tools = QHBoxLayout()
+        tools.setSpacing(12)
+        tools.addWidget(QLabel(self.tr("Afficher :")))
+        tools.addWidget(self.to_complete)
+        tools.addWidget(self.validated)
+        tools.addWidget(self.all)
+        tools.addStretch(1)
+        tools.addWidget(self.refresh_button)
+        tools.addWidget(self.export_button)
+        search_row = QHBoxLayout()
+        search_row.setSpacing(12)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(self.tr("Missions"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(60)
+        # Short values take what they need; the long texts share the rest (whole text in
+        # the tooltip).
+        average = self.fontMetrics().averageCharWidth()
+        for column in Column:
+            if column in (Column.EXAM, Column.PAPER, Column.PLACE):
+                header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.Stretch)
+            elif column in (Column.PAY, Column.TRAVEL):
+                # Statuses run from "Payé" to "Mission non effectuée (déclarée)": a fixed
+                # width, the whole label in the tooltip.
+                header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column.value, 15 * average + 16)
+            else:
+                header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.sortByColumn(Column.DATES.value, Qt.SortOrder.AscendingOrder)
+        # Enter and double-click both "activate" a row.
+        self.table.activated.connect(self._open_index)
+
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("hint")
+        self.empty.setWordWrap(True)
+        self.count = app_style.hint()
+
+        layout = QVBoxLayout(self)
+        app_style.page_margins(layout)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addWidget(self.bar)
+        layout.addLayout(tools)
+        layout.addLayout(search_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.count)
+
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+            signal.connect(self._update_counts)
+        self.proxy.layoutChanged.connect(self._update_counts)
+        self.setTabOrder(self.to_complete, self.validated)
+        self.setTabOrder(self.validated, self.all)
+        self.setTabOrder(self.all, self.search)
+        self.setTabOrder(self.search, self.refresh_button)
+        self.setTabOrder(self.refresh_button, self.export_button)
+        self.setTabOrder(self.export_button, self.table)
+        self._update_counts()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Asks the server for the list again (F5)."""
+        api = self.ctx.api
+        self.refresh_button.setEnabled(False)
+        self.ctx.runner.run(
+            api.convocations,
+            on_success=self._on_loaded,
+            on_failure=self._on_load_failed,
+            key="convocations",
+        )
+
+    def _on_loaded(self, rows: list[Convocation]) -> None:
+        self.refresh_button.setEnabled(True)
+        current = self.current_convocation()
+        self.model.set_rows(rows)
+        first_time = not self._has_loaded
+        self._has_loaded = True
+        if first_time and self.proxy.rowCount() == 0 and rows:
+            # Nothing left to complete: show everything rather than an empty table.
+            self.all.setChecked(True)
+        self._select(current.id if current is not None else None)
+        if self._bar_action is None and self.bar.isVisible():
+            self.bar.hide()
+        self._update_counts()
+        self.loaded.emit()
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        self.refresh_button.setEnabled(True)
+        self._bar_action = "reload"
+        self.bar.error(message_for(error), self.tr("Réessayer"))
+
+    def update_convocation(self, row: Convocation) -> None:
+        """A mission changed elsewhere (declared not performed, statement saved)."""
+        self.model.replace(row)
+        self._update_counts()
+
+    # --- selection and opening ------------------------------------------------------------
+
+    def current_convocation(self) -> Convocation | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = index.data(ROW_ROLE)
+        return row if isinstance(row, Convocation) else None
+
+    def _select(self, convocation_id: int | None) -> None:
+        target = 0
+        if convocation_id is not None:
+            for number in range(self.proxy.rowCount()):
+                row = self.proxy.index(number, 0).data(ROW_ROLE)
+                if row is not None and row.id == convocation_id:
+                    target = number
+                    break
+        if self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(target, 0))
+
+    def _open_index(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if isinstance(row, Convocation):
+            self.open_requested.emit(row)
+
+    def focus_table(self) -> None:
+        self.table.setFocus()
+
+    # --- filters --------------------------------------------------------------------------
+
+    def _on_filter(self, button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.proxy.set_filter(ConvocationFilter(button.property("filter")))
+            self._update_counts()
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_counts()
+
+    def _update_counts(self, *_args: object) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(
+            self.tr("{shown} sur {total}").format(
+                shown=plural(shown, self.tr("mission affichée"), self.tr("missions affichées")),
+                total=total,
+            )
+        )
+        self.count.setVisible(self._has_loaded)
+        if not self._has_loaded:
+            self.empty.setText(self.tr("Chargement de vos missions…"))
+        elif total == 0:
+            self.empty.setText(self.tr("Vous n'êtes convoqué(e) à aucune mission pour l'instant."))
+        elif shown == 0 and self.search.text().strip():
+            self.empty.setText(self.tr("Aucune mission ne correspond à votre recherche."))
+        elif shown == 0 and self.proxy.current_filter is ConvocationFilter.TO_COMPLETE:
+            self.empty.setText(
+                self.tr("Aucune mission à compléter. Choisissez « Tous » pour toutes les voir.")
+            )
+        elif shown == 0:
+            self.empty.setText(self.tr("Aucune mission validée pour l'instant."))
+        self.empty.setVisible(shown == 0)
+        self.table.setVisible(shown > 0)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export(self) -> None:
+        """ "Exporter mes récapitulatifs…": choose the statements, then the file."""
+        rows = self.model.rows()
+        if not rows:
+            self.bar.info(self.tr("Aucun récapitulatif à exporter : vous n'avez pas de mission."))
+            return
+        dialog = ExportDialog(rows, self)
+        accepted = dialog.exec() == ExportDialog.DialogCode.Accepted
+        chosen = dialog.chosen()
+        dialog.deleteLater()
+        if not accepted:
+            return
+        if not chosen:
+            return
+        target = self.choose_export_file()
+        if target is None:
+            return
+        self.start_export([row.statement_id for row in chosen], target)
+
+    def choose_export_file(self) -> Path | None:
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Enregistrer les récapitulatifs"),
+            str(Path(documents) / EXPORT_NAME),
+            self.tr("Documents PDF (*.pdf)"),
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+    def start_export(self, statement_ids: list[int], target: Path) -> None:
+        api = self.ctx.api
+        total = len(statement_ids) + 1
+        progress = QProgressDialog(
+            self.tr("Préparation des récapitulatifs…"), self.tr("Annuler"), 0, total, self
+        )
+        progress.setWindowTitle(self.tr("Export des récapitulatifs"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        self.progress = progress
+
+        def work(task: Task) -> Path | None:
+            return export_recaps(
+                api,
+                statement_ids,
+                target,
+                cancelled=lambda: task.cancelled,
+                progress=task.progress,
+            )
+
+        def on_progress(done: int, of: int) -> None:
+            progress.setValue(done)
+            if done < of - 1:
+                progress.setLabelText(
+                    self.tr("Récupération des états de frais : {done} sur {total}…").format(
+                        done=done, total=of - 1
+                    )
+                )
+            else:
+                progress.setLabelText(self.tr("Mise en page du document PDF…"))
+
+        self.export_task = self.ctx.runner.run_task(
+            work,
+            on_success=self._on_exported,
+            on_failure=self._on_export_failed,
+            on_progress=on_progress,
+            key="export-recaps",
+        )
+        progress.canceled.connect(self.cancel_export)
+
+    def cancel_export(self) -> None:
+        if self.export_task is not None:
+            self.export_task.cancel()
+            self.export_task = None
+        self._close_progress()
+        self._bar_action = None
+        self.bar.info(self.tr("Export annulé : aucun fichier n'a été écrit."))
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel_export)
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _on_exported(self, path: Path | None) -> None:
+        self.export_task = None
+        self._close_progress()
+        if path is None:
+            return
+        self._exported = path
+        self._bar_action = "open-export"
+        self.bar.show_message(
+            self.tr("Les récapitulatifs ont été enregistrés dans {0}.").format(path),
+            level=Level.SUCCESS,
+            action=self.tr("&Ouvrir"),
+        )
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        self.export_task = None
+        self._close_progress()
+        self._bar_action = None
+        self.bar.error(message_for(error))
+
+    def _on_bar_action(self) -> None:
+        action, self._bar_action = self._bar_action, None
+        if action == "reload":
+            self.reload()
+        elif action == "open-export" and self._exported is not None:
+            self.ctx.open_url(QUrl.fromLocalFile(str(self._exported)))

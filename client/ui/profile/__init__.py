@@ -1,0 +1,1 @@
+"""Mon profil: residences, vehicle, disability and the financial file (IBAN, BIC, holder)."""

@@ -1,0 +1,957 @@
+"""The guided expense-statement editor: Service fait, Déplacement, Repas et nuitées,
+Récapitulatif, and the only three buttons the users know: Retour, Enregistrer, Valider.
+
+The server computes every amount: each edit asks it for a preview (debounced, stale answers
+dropped) and the totals strip, the problems and the recap show its answer as it is.
+
+Nothing typed is ever lost: each edit is also written to a local draft (off the GUI thread), a
+failed save keeps the draft and the unsaved state, and a draft the server does not have is
+offered again when the statement is reopened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from client.api import errors
+from client.api.models import Computation, Entry, Preview, Proposals, Statement, Status
+from client.drafts import DraftStore
+from client.formatting import date_fr, euros, period, plural
+from client.pdf.recap import render_recap
+from client.ui import app_style
+from client.ui.errors import field_messages, message_for
+from client.ui.statement import dialogs
+from client.ui.statement.fields import Slot, find_slot, set_topic
+from client.ui.statement.meals import MealsNightsPage
+from client.ui.statement.page import StepPage
+from client.ui.statement.recap import RecapPage
+from client.ui.statement.service import ServicePage
+from client.ui.statement.steps import Step, StepHeader
+from client.ui.statement.travel import TravelPage
+from client.ui.tasks import TaskRunner
+from client.ui.widgets import MessageBar
+
+log = logging.getLogger(__name__)
+
+PAGES: dict[Step, type[StepPage]] = {
+    Step.SERVICE: ServicePage,
+    Step.TRAVEL: TravelPage,
+    Step.MEALS_NIGHTS: MealsNightsPage,
+    Step.RECAP: RecapPage,
+}
+
+
+def open_with_system(url: QUrl) -> bool:
+    return QDesktopServices.openUrl(url)
+
+
+def steps_of(statement: Statement) -> list[Step]:
+    """The steps that concern the mission: no travel pages when travel is not reimbursed."""
+    steps = [Step.SERVICE]
+    if statement.mission.travel_reimbursable:
+        steps += [Step.TRAVEL, Step.MEALS_NIGHTS]
+    return [*steps, Step.RECAP]
+
+
+class _DraftWriter:
+    """Writes the drafts of one statement in order: tasks may finish in any order on the
+    worker pool, but an older write never overwrites a newer one (nor a discard)."""
+
+    def __init__(self, drafts: DraftStore, statement_id: int) -> None:
+        self.drafts = drafts
+        self.statement_id = statement_id
+        self._lock = threading.Lock()
+        self._issued = 0
+        self._done = 0
+
+    def ticket(self) -> int:
+        self._issued += 1
+        return self._issued
+
+    def save(self, ticket: int, base_version: int, entry: Entry, page: int) -> None:
+        with self._lock:
+            if ticket < self._done:
+                return
+            self._done = ticket
+            self.drafts.save(self.statement_id, base_version, entry, page)
+
+    def discard(self, ticket: int) -> None:
+        with self._lock:
+            if ticket < self._done:
+                return
+            self._done = ticket
+            self.drafts.discard(self.statement_id)
+
+
+class StatementEditor(QWidget):
+    """Signals:
+    closed(): the person left the editor (Retour on the first page, or after « Enregistrer »
+        in the closing question). The host removes the editor.
+    statement_changed(object): the server's `Statement` after a save or a validation.
+    """
+
+    closed = Signal()
+    statement_changed = Signal(object)
+
+    PREVIEW_DELAY_MS = 400
+
+    def __init__(
+        self,
+        api: Any,
+        runner: TaskRunner,
+        drafts: DraftStore,
+        statement_id: int,
+        parent: QWidget | None = None,
+        *,
+        recaps_folder: Path | None = None,
+        open_url: Callable[[QUrl], bool] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.api = api
+        self.runner = runner
+        self.drafts = drafts
+        self.statement_id = statement_id
+        self.recaps_folder = recaps_folder or drafts.folder.parent / "recaps"
+        self.open_url = open_url or open_with_system
+        self._drafts = _DraftWriter(drafts, statement_id)
+
+        self._statement: Statement | None = None
+        self._version = 0
+        self._base_entry = Entry()
+        self._computation: Computation | None = None
+        self._proposals: Proposals | None = None
+        self._pages: dict[Step, StepPage] = {}
+        self._steps: list[Step] = []
+        self._current = Step.SERVICE
+        self._slots: dict[str, Slot] = {}
+        self._problems: dict[str, str] = {}
+        self._marked: list[Slot] = []
+        self._read_only = True
+        self._filling = False
+        self._dirty = False
+        self._edits = 0
+        self._saving = False
+        self._retry: Callable[[], None] | None = None
+
+        set_topic(self, "statement")
+        self.setObjectName("statementEditor")
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(self.PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._preview)
+        self._build()
+        self._load()
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = app_style.page_title(self.tr("État de frais"))
+        self.subtitle = app_style.page_subtitle("")
+        self.status = QLabel()
+        self.status.setObjectName("statusChip")
+        self.status.setStyleSheet(
+            "#statusChip { border: 1px solid #c9d1da; border-radius: 10px; padding: 3px 10px;"
+            " background: palette(base); }"
+        )
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        heading = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        heading.addLayout(titles, 1)
+        heading.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setStyleSheet(
+            "#readOnlyBanner { background: #e8f0fe; color: #1a4d8f; border: 1px solid #1a4d8f;"
+            " border-radius: 4px; padding: 8px; }"
+        )
+        self.banner.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.banner.hide()
+
+        self.steps = StepHeader()
+        self.steps.step_chosen.connect(self._on_step_chosen)
+        self.messages = MessageBar()
+        self.messages.action_triggered.connect(self._on_retry)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("problemSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.summary.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.summary.setStyleSheet(
+            f"#problemSummary {{ color: {app_style.ERROR_COLOUR}; background: #fdecea;"
+            f" border: 1px solid {app_style.ERROR_COLOUR}; border-radius: 4px; padding: 6px; }}"
+        )
+        self.summary.linkActivated.connect(self._on_problem_link)
+        self.summary.hide()
+
+        self.stack = QStackedWidget()
+        self.loading = QLabel(self.tr("Chargement de l'état de frais…"))
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+
+        self.totals = QLabel()
+        self.totals.setObjectName("totalsStrip")
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals_state = app_style.hint()
+        strip = QFrame()
+        strip.setObjectName("card")
+        set_topic(strip, "statement.recap")
+        strip_layout = QHBoxLayout(strip)
+        strip_layout.addWidget(self.totals_state, 1)
+        strip_layout.addWidget(self.totals)
+        font = self.totals.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.totals.setFont(font)
+
+        self.back = QPushButton(self.tr("&Retour"))
+        self.save_button = QPushButton(self.tr("&Enregistrer"))
+        self.validate_button = QPushButton(self.tr("&Valider"))
+        self.back.setAccessibleName(self.tr("Retour"))
+        self.back.setAccessibleDescription(self.tr("Revenir à l'étape précédente."))
+        self.save_button.setAccessibleName(self.tr("Enregistrer"))
+        self.save_button.setAccessibleDescription(
+            self.tr("Enregistrer la saisie sur le serveur et passer à l'étape suivante.")
+        )
+        self.validate_button.setAccessibleName(self.tr("Valider"))
+        self.validate_button.setAccessibleDescription(
+            self.tr("Valider définitivement l'état de frais et le transmettre au service.")
+        )
+        self.save_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.back.clicked.connect(self._on_back)
+        self.save_button.clicked.connect(lambda: self.save(advance=True))
+        self.validate_button.clicked.connect(self._on_validate)
+        buttons = QWidget()
+        set_topic(buttons, "statement.buttons")
+        for button in (self.back, self.save_button, self.validate_button):
+            set_topic(button, "statement.buttons")
+        row = QHBoxLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.back)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.validate_button)
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(lambda: self.save(advance=False))
+
+        column = QVBoxLayout(self)
+        column.addLayout(heading)
+        column.addWidget(self.banner)
+        column.addWidget(self.steps)
+        column.addWidget(self.messages)
+        column.addWidget(self.summary)
+        column.addWidget(self.stack, 1)
+        column.addWidget(strip)
+        column.addWidget(buttons)
+        self._update_buttons()
+
+    # --- public ---------------------------------------------------------------------------
+
+    @property
+    def statement(self) -> Statement | None:
+        """The statement as the server last answered it."""
+        return self._statement
+
+    @property
+    def current_step(self) -> Step:
+        return self._current
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    def page(self, step: Step) -> StepPage:
+        return self._pages[step]
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    def entry(self) -> Entry:
+        """What the pages show, as it would be sent."""
+        return self._collect()[0]
+
+    def maybe_close(self) -> bool:
+        """Whether the editor may close now. With unsaved changes it asks; « Enregistrer »
+        saves and then emits `closed` (so this returns False). The local draft stays unless
+        the person chose to discard it."""
+        if not self._dirty or self._read_only:
+            return True
+        choice = dialogs.ask_close(self)
+        if choice is dialogs.CloseChoice.SAVE:
+            self.save(advance=False, then=self.closed.emit)
+            return False
+        if choice is dialogs.CloseChoice.DISCARD:
+            self._preview_timer.stop()
+            return True
+        return False
+
+    def go_to(self, step: Step, focus: bool = True) -> None:
+        if step not in self._pages:
+            return
+        self._current = step
+        page = self._pages[step]
+        self.stack.setCurrentWidget(page)
+        self.steps.set_current(step)
+        self._update_buttons()
+        if focus:
+            target = page.first_field()
+            if target is not None and target.isEnabled():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- loading --------------------------------------------------------------------------
+
+    def _guarded(self, fn: Callable[..., None]) -> Callable[..., None]:
+        """Results may arrive after the editor was closed and deleted: they are then dropped."""
+
+        def call(*args: Any) -> None:
+            if isValid(self):
+                fn(*args)
+
+        return call
+
+    def _key(self, what: str) -> str:
+        return f"statement:{self.statement_id}:{what}"
+
+    def _load(self) -> None:
+        statement_id = self.statement_id
+
+        def read() -> tuple[Statement, Any]:
+            return self.api.statement(statement_id), self.drafts.load(statement_id)
+
+        self.runner.run(
+            read,
+            on_success=self._guarded(self._on_loaded),
+            on_failure=self._guarded(self._on_load_failed),
+            key=self._key("load"),
+        )
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        self.loading.setText(self.tr("L'état de frais n'a pas pu être chargé."))
+        self._retry = self._load
+        self.messages.error(message_for(error), self.tr("Réessayer"))
+
+    def _on_loaded(self, result: tuple[Statement, Any]) -> None:
+        statement, draft = result
+        self.messages.hide()
+        self._show_statement(statement, statement.entry)
+        if draft is None or self._read_only:
+            return
+        if draft.entry == statement.entry:
+            self._discard_draft()  # nothing the server does not have
+            return
+        if dialogs.ask_resume(self, draft.saved_at):
+            # Saved over the version it was typed on: if the server moved on since, the save
+            # says so and the person chooses.
+            self._version = draft.base_version
+            self._fill(draft.entry)
+            self._dirty = True
+            self._edits += 1
+            try:
+                page = Step(draft.page)
+            except ValueError:
+                page = self._steps[0]
+            self.go_to(page if page in self._pages else self._steps[0])
+            self.messages.info(
+                self.tr("Votre saisie non enregistrée a été reprise : pensez à l'enregistrer.")
+            )
+            self._preview()
+        else:
+            self._discard_draft()
+
+    def _show_statement(self, statement: Statement, entry: Entry) -> None:
+        """Shows a statement read from the server, with `entry` in the pages."""
+        first = not self._pages
+        self._statement = statement
+        self._version = statement.version
+        self._base_entry = statement.entry.model_copy(deep=True)
+        if first:
+            self._build_pages(statement)
+        self._fill(entry)
+        self._computation = statement.computation
+        self._proposals = statement.proposals
+        self._show_header(statement)
+        self._set_read_only(not statement.permissions.edit)
+        self._show_computation()
+        if first:
+            self.go_to(Step.RECAP if self._read_only else self._steps[0], focus=False)
+        else:
+            self.go_to(self._current, focus=False)
+
+    def _build_pages(self, statement: Statement) -> None:
+        self._steps = steps_of(statement)
+        for step in self._steps:
+            page = PAGES[step](statement)
+            page.edited.connect(self._on_edited)
+            self._pages[step] = page
+            self.stack.addWidget(page)
+        travel = self._pages.get(Step.TRAVEL)
+        meals = self._pages.get(Step.MEALS_NIGHTS)
+        if isinstance(travel, TravelPage) and isinstance(meals, MealsNightsPage):
+            travel.claimed_changed.connect(meals.set_travel_claimed)
+        recap = self._pages[Step.RECAP]
+        assert isinstance(recap, RecapPage)
+        recap.print_requested.connect(self._on_print)
+        self.steps.set_steps(self._steps)
+
+    def _fill(self, entry: Entry) -> None:
+        self._filling = True
+        try:
+            for page in self._pages.values():
+                page.fill(entry)
+        finally:
+            self._filling = False
+
+    def _show_header(self, statement: Statement) -> None:
+        mission = statement.mission
+        what = mission.paper or mission.exam or ""
+        self.title.setText(
+            self.tr("État de frais : {0}").format(
+                f"{mission.type_label} — {what}" if what else mission.type_label
+            )
+        )
+        self.title.setAccessibleName(self.title.text())
+        # The exam names the mission when there is no paper: not twice, then.
+        exam = (mission.exam or "") if mission.paper else ""
+        details = [exam, f"{mission.centre}, {mission.commune}"]
+        details.append(period(mission.start_date, mission.end_date))
+        self.subtitle.setText(" · ".join(d for d in details if d))
+        label = statement.labels.intervenant
+        self.status.setText(self.tr("Statut : {0}").format(label))
+        self.status.setAccessibleName(self.status.text())
+        banner = self._banner_text(statement)
+        self.banner.setText(banner)
+        self.banner.setAccessibleName(banner)
+        self.banner.setVisible(bool(banner))
+
+    def _banner_text(self, statement: Statement) -> str:
+        label = statement.labels.intervenant
+        status = statement.status
+        reason = statement.reason
+        if statement.permissions.edit:
+            if status is Status.RETURNED:
+                text = self.tr(
+                    "Le service gestionnaire vous a renvoyé cet état de frais : corrigez-le puis "
+                    "validez-le à nouveau."
+                )
+                if reason:
+                    text += " " + self.tr("Motif du renvoi : {0}").format(reason)
+                return text
+            return ""
+        if status is Status.SUBMITTED:
+            text = self.tr(
+                "Statut « {0} » : vous avez validé cet état de frais, il ne peut plus être "
+                "modifié. Le service gestionnaire le vérifie avant de le mettre en paiement."
+            ).format(label)
+        elif status is Status.NOT_PERFORMED:
+            text = self.tr(
+                "Statut « {0} » : vous avez déclaré ne pas avoir effectué cette mission."
+            ).format(label)
+        elif status is Status.CANCELLED:
+            text = self.tr("Statut « {0} » : cet état de frais ne peut plus être modifié.").format(
+                label
+            )
+        elif status is Status.OPEN:
+            text = self.tr(
+                "Statut « {0} » : la mission commence le {1}. Vous pourrez saisir votre état "
+                "de frais à partir de cette date."
+            ).format(label, date_fr(statement.mission.start_date))
+        else:
+            text = self.tr(
+                "Statut « {0} » : cet état de frais est traité par le service gestionnaire, il "
+                "ne peut plus être modifié."
+            ).format(label)
+        if reason:
+            text += " " + self.tr("Motif : {0}").format(reason)
+        return text
+
+    def _set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        for page in self._pages.values():
+            page.set_read_only(read_only)
+        self._update_buttons()
+
+    # --- editing and previews -------------------------------------------------------------
+
+    def _collect(self) -> tuple[Entry, dict[str, Slot]]:
+        entry = self._base_entry.model_copy(deep=True)
+        slots: dict[str, Slot] = {}
+        for step in self._steps:
+            self._pages[step].write(entry, slots)
+        return entry, slots
+
+    def _on_edited(self) -> None:
+        if self._filling or self._read_only or self._statement is None:
+            return
+        self._dirty = True
+        self._edits += 1
+        self.totals_state.setText(self.tr("Calcul en cours…"))
+        self._preview_timer.start()
+        self._write_draft()
+
+    def _write_draft(self) -> None:
+        entry, _ = self._collect()
+        ticket = self._drafts.ticket()
+        version, page = self._version, int(self._current)
+        writer = self._drafts
+        self.runner.run(
+            lambda: writer.save(ticket, version, entry, page),
+            on_failure=self._guarded(self._on_draft_failed),
+            key=self._key("draft"),
+        )
+
+    def _on_draft_failed(self, error: BaseException) -> None:
+        log.warning("draft of statement %s not written: %r", self.statement_id, error)
+        self.messages.warning(
+            self.tr(
+                "La copie locale de votre saisie n'a pas pu être écrite ({0}). Enregistrez "
+                "votre saisie sur le serveur dès que possible."
+            ).format(message_for(error))
+        )
+
+    def _discard_draft(self) -> None:
+        ticket = self._drafts.ticket()
+        writer = self._drafts
+        self.runner.run(
+            lambda: writer.discard(ticket),
+            on_failure=lambda error: log.warning("draft not discarded: %r", error),
+            key=self._key("draft"),
+        )
+
+    def _preview(self) -> None:
+        self._preview_timer.stop()
+        if self._statement is None or self._read_only:
+            return
+        entry, _ = self._collect()
+        statement_id = self.statement_id
+        self.totals_state.setText(self.tr("Calcul en cours…"))
+        self.runner.run(
+            lambda: self.api.preview(statement_id, entry),
+            on_success=self._guarded(self._on_preview),
+            on_failure=self._guarded(self._on_preview_failed),
+            key=self._key("preview"),
+        )
+
+    def _on_preview(self, preview: Preview) -> None:
+        if self._preview_timer.isActive():
+            return  # typed again since: the next preview is on its way
+        self._computation = preview.computation
+        self._proposals = preview.proposals
+        self._show_computation()
+
+    def _on_preview_failed(self, error: BaseException) -> None:
+        if isinstance(error, errors.InvalidInput):
+            self._show_problems(field_messages(error) or {"": error.detail})
+            self.totals_state.setText(
+                self.tr("Montants non actualisés : corrigez les champs signalés.")
+            )
+        else:
+            self.totals_state.setText(
+                self.tr("Montants non actualisés : {0}").format(message_for(error))
+            )
+        self._update_buttons()
+
+    def _show_computation(self) -> None:
+        computation, proposals = self._computation, self._proposals
+        if computation is None or proposals is None:
+            return
+        for page in self._pages.values():
+            page.show_computation(computation, proposals)
+        self.totals.setText(
+            self.tr("Indemnités {0} · Déplacement {1} · Total {2}").format(
+                euros(computation.pay_total),
+                euros(computation.travel_total),
+                euros(computation.total),
+            )
+        )
+        self.totals.setAccessibleName(self.tr("Montants calculés : {0}").format(self.totals.text()))
+        self.totals_state.setText(
+            self.tr("Montants calculés par le serveur IMAG'IN.")
+            if not self._dirty
+            else self.tr("Montants calculés par le serveur pour votre saisie (non enregistrée).")
+        )
+        self._show_problems({p.field: p.message for p in computation.problems})
+
+    # --- problems -------------------------------------------------------------------------
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        """Writes each problem beside its field, and all of them in the summary."""
+        _, self._slots = self._collect()
+        self._problems = dict(problems)
+        by_slot: dict[int, list[str]] = {}
+        by_label: dict[int, list[str]] = {}
+        # Fields marked last time, even those no longer in the entry (a day emptied since).
+        for old in self._marked:
+            if isValid(old.widget) and isValid(old.error):
+                old.show(None)
+        slots_seen: dict[int, Slot] = {}
+        for known in self._slots.values():
+            slots_seen[id(known.widget)] = known
+        placed: list[tuple[str, Slot | None, str]] = []
+        for path, message in problems.items():
+            found = find_slot(self._slots, path) if path else None
+            placed.append((path, found, message))
+            if found is not None:
+                by_slot.setdefault(id(found.widget), []).append(message)
+                by_label.setdefault(id(found.error), []).append(message)
+        self._marked = []
+        for key, known in slots_seen.items():
+            messages = by_slot.get(key)
+            known.show(" ".join(messages) if messages else None)
+            if messages:
+                self._marked.append(known)
+        for known in slots_seen.values():
+            messages = by_label.get(id(known.error))
+            app_style.show_field_error(known.error, "\n".join(messages) if messages else None)
+        if not problems:
+            self.summary.hide()
+            self._update_buttons()
+            return
+        items = []
+        for path, found, message in placed:
+            if found is not None:
+                where = escape(found.where)
+                items.append(f'<li><a href="{escape(path)}">{where}</a> : {escape(message)}</li>')
+            else:
+                items.append(f"<li>{escape(message)}</li>")
+        count = len(problems)
+        heading = self.tr("{0} à corriger :").format(plural(count, "point", "points"))
+        self.summary.setText(f"<b>{escape(heading)}</b><ul>{''.join(items)}</ul>")
+        spoken = " ; ".join(message for _, _, message in placed)
+        self.summary.setAccessibleName(f"{heading} {spoken}")
+        self.summary.show()
+        self._update_buttons()
+
+    def problem_text(self, path: str) -> str:
+        """The text written beside the field of `path` (tests and the help read it)."""
+        slot = find_slot(self._slots, path)
+        return slot.error.text() if slot is not None and slot.error.isVisible() else ""
+
+    def slot(self, path: str) -> Slot | None:
+        return find_slot(self._slots, path)
+
+    def _on_problem_link(self, path: str) -> None:
+        slot = find_slot(self._slots, path)
+        if slot is None:
+            return
+        self.go_to(Step(slot.step), focus=False)
+        page = self._pages[Step(slot.step)]
+        page.ensureWidgetVisible(slot.widget)
+        slot.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def _on_step_chosen(self, step: int) -> None:
+        self.go_to(Step(step))
+
+    def _neighbour(self, offset: int) -> Step | None:
+        if self._current not in self._steps:
+            return None
+        index = self._steps.index(self._current) + offset
+        return self._steps[index] if 0 <= index < len(self._steps) else None
+
+    def _on_back(self) -> None:
+        previous = self._neighbour(-1)
+        if previous is not None:
+            self.go_to(previous)
+        elif self.maybe_close():
+            self.closed.emit()
+
+    def _update_buttons(self) -> None:
+        loaded = self._statement is not None
+        editable = loaded and not self._read_only
+        self.back.setEnabled(loaded)
+        self.save_button.setEnabled(editable and not self._saving)
+        self.validate_button.setEnabled(self._can_validate())
+        if self._current is not Step.RECAP and editable:
+            self.validate_button.setToolTip(
+                self.tr("Vérifiez le récapitulatif avant de valider votre état de frais.")
+            )
+        elif self._problems and editable:
+            self.validate_button.setToolTip(
+                self.tr("Corrigez les points signalés avant de valider.")
+            )
+        else:
+            self.validate_button.setToolTip("")
+
+    def _can_validate(self) -> bool:
+        statement = self._statement
+        return (
+            statement is not None
+            and not self._read_only
+            and statement.permissions.validate_
+            and self._current is Step.RECAP
+            and not self._problems
+            and not self._saving
+        )
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def save(self, advance: bool = False, then: Callable[[], None] | None = None) -> None:
+        """Saves on the server over the version read; then moves to the next step if
+        `advance`, and calls `then` once saved."""
+        if self._read_only or self._statement is None or self._saving:
+            return
+        if not self._dirty:
+            if advance:
+                self._advance()
+            if then is not None:
+                then()
+            return
+        self._preview_timer.stop()
+        entry, _ = self._collect()
+        edits, version, statement_id = self._edits, self._version, self.statement_id
+        self._saving = True
+        self._update_buttons()
+        self.messages.info(self.tr("Enregistrement en cours…"))
+        self.runner.run(
+            lambda: self.api.save_statement(statement_id, version, entry),
+            on_success=self._guarded(lambda saved: self._on_saved(saved, edits, advance, then)),
+            on_failure=self._guarded(lambda error: self._on_save_failed(error, advance, then)),
+            key=self._key("save"),
+        )
+
+    def _advance(self) -> None:
+        following = self._neighbour(+1)
+        if following is not None:
+            self.go_to(following)
+
+    def _on_saved(
+        self, statement: Statement, edits: int, advance: bool, then: Callable[[], None] | None
+    ) -> None:
+        self._saving = False
+        self._statement = statement
+        self._version = statement.version
+        self._base_entry = statement.entry.model_copy(deep=True)
+        if self._edits == edits:
+            self._dirty = False
+            self._discard_draft()
+            self._computation = statement.computation
+            self._proposals = statement.proposals
+            self._show_computation()
+        else:
+            # Typed during the save: still unsaved, and the draft now sits on the new version.
+            self._write_draft()
+            self._preview_timer.start()
+        self._show_header(statement)
+        self._set_read_only(not statement.permissions.edit)
+        self.messages.success(self.tr("Enregistré"))
+        self.statement_changed.emit(statement)
+        if advance:
+            self._advance()
+        self._update_buttons()
+        if then is not None:
+            then()
+
+    def _on_save_failed(
+        self, error: BaseException, advance: bool, then: Callable[[], None] | None
+    ) -> None:
+        self._saving = False
+        self._update_buttons()
+        if isinstance(error, errors.StaleVersion):
+            self._on_stale(error, lambda: self.save(advance, then))
+        elif isinstance(error, errors.InvalidInput):
+            self._show_problems(field_messages(error) or {"": error.detail})
+            self.messages.error(error.detail)
+        elif isinstance(error, errors.TransitionRefused):
+            self.messages.error(error.detail)
+            self._reload()
+        elif isinstance(error, errors.NotAuthenticated):
+            self.messages.error(
+                self.tr("{0} Votre saisie est conservée sur ce poste.").format(message_for(error))
+            )
+        else:
+            self._retry = lambda: self.save(advance, then)
+            self.messages.error(message_for(error), self.tr("Réessayer"))
+
+    def _on_stale(self, error: errors.StaleVersion, again: Callable[[], None]) -> None:
+        current = error.current
+        if current is None:
+            self.messages.error(error.detail, self.tr("Réessayer"))
+            self._retry = self._reload
+            return
+        choice = dialogs.ask_stale(self, error.detail)
+        if choice is dialogs.StaleChoice.KEEP_MINE:
+            self._statement = current
+            self._version = current.version
+            self._base_entry = current.entry.model_copy(deep=True)
+            self._show_header(current)
+            if not current.permissions.edit:
+                self.messages.error(
+                    self.tr("Cet état de frais ne peut plus être modifié : {0}").format(
+                        current.labels.intervenant
+                    )
+                )
+                self._set_read_only(True)
+                return
+            again()
+        else:
+            self._replace_with(current)
+            self.messages.info(self.tr("La version enregistrée a été rechargée."))
+
+    def _replace_with(self, statement: Statement, discard_draft: bool = True) -> None:
+        """Shows the server's version. What was typed here leaves the screen; its local draft
+        goes only when the person chose so."""
+        self._preview_timer.stop()
+        self._dirty = False
+        self._edits += 1
+        if discard_draft:
+            self._discard_draft()
+        self._show_statement(statement, statement.entry)
+        self.statement_changed.emit(statement)
+
+    def _reload(self) -> None:
+        statement_id = self.statement_id
+        self.runner.run(
+            lambda: self.api.statement(statement_id),
+            on_success=self._guarded(self._on_reloaded),
+            on_failure=self._guarded(self._on_load_failed),
+            key=self._key("load"),
+        )
+
+    def _on_reloaded(self, statement: Statement) -> None:
+        if statement.permissions.edit and self._dirty:
+            # Still editable: keep what is typed, over the version stored now.
+            self._statement = statement
+            self._version = statement.version
+            self._show_header(statement)
+            return
+        # No longer editable (validated or cancelled elsewhere): the draft stays on this computer.
+        self._replace_with(statement, discard_draft=False)
+
+    def _on_retry(self) -> None:
+        retry, self._retry = self._retry, None
+        if retry is not None:
+            self.messages.hide()
+            retry()
+
+    # --- validation -----------------------------------------------------------------------
+
+    def _on_validate(self) -> None:
+        if not self._can_validate():
+            return
+        if not dialogs.confirm_validation(self):
+            return
+        if self._dirty:
+            self.save(advance=False, then=self._submit)
+        else:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self._problems:
+            return  # the save found problems: they are shown, nothing is submitted
+        statement_id, version = self.statement_id, self._version
+        self._saving = True
+        self._update_buttons()
+        self.messages.info(self.tr("Validation en cours…"))
+        self.runner.run(
+            lambda: self.api.validate_statement(statement_id, version),
+            on_success=self._guarded(self._on_validated),
+            on_failure=self._guarded(self._on_validate_failed),
+            key=self._key("validate"),
+        )
+
+    def _on_validated(self, statement: Statement) -> None:
+        self._saving = False
+        self._dirty = False
+        self._discard_draft()
+        self._show_statement(statement, statement.entry)
+        self.go_to(Step.RECAP, focus=False)
+        self.messages.success(
+            self.tr(
+                "État de frais validé : il est transmis au service gestionnaire. Imprimez le "
+                "récapitulatif et joignez-y les pièces justificatives demandées."
+            )
+        )
+        self.statement_changed.emit(statement)
+
+    def _on_validate_failed(self, error: BaseException) -> None:
+        self._saving = False
+        self._update_buttons()
+        if isinstance(error, errors.StaleVersion):
+            self._on_stale(error, self._submit)
+        elif isinstance(error, errors.InvalidInput):
+            self._show_problems(field_messages(error) or {"": error.detail})
+            self.messages.error(error.detail)
+        elif isinstance(error, errors.TransitionRefused):
+            self.messages.error(error.detail)
+            self._reload()
+        elif isinstance(error, errors.NotAuthenticated):
+            self.messages.error(message_for(error))
+        else:
+            self._retry = self._submit
+            self.messages.error(message_for(error), self.tr("Réessayer"))
+
+    # --- recap ----------------------------------------------------------------------------
+
+    def _on_print(self) -> None:
+        if self._dirty and not self._read_only:
+            self.save(advance=False, then=self._print_saved)
+        else:
+            self._print_saved()
+
+    def _print_saved(self) -> None:
+        statement = self._statement
+        if statement is None:
+            return
+        folder = self.recaps_folder
+        printed_on = dt.datetime.now().astimezone().date()
+
+        def render() -> Path:
+            data = render_recap(statement, printed_on=printed_on)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"etat-de-frais-{statement.id}-recapitulatif.pdf"
+            path.write_bytes(data)
+            return path
+
+        self.messages.info(self.tr("Préparation du récapitulatif…"))
+        self.runner.run(
+            render,
+            on_success=self._guarded(self._on_printed),
+            on_failure=self._guarded(self._on_print_failed),
+            key=self._key("recap"),
+        )
+
+    def _on_printed(self, path: Path) -> None:
+        self.messages.success(self.tr("Récapitulatif enregistré : {0}").format(path))
+        if not self.open_url(QUrl.fromLocalFile(str(path))):
+            self.messages.warning(
+                self.tr(
+                    "Le récapitulatif est enregistré dans {0}, mais aucun lecteur de PDF n'a pu "
+                    "l'ouvrir."
+                ).format(path)
+            )
+
+    def _on_print_failed(self, error: BaseException) -> None:
+        log.warning("recap of statement %s not written", self.statement_id, exc_info=error)
+        self._retry = self._print_saved
+        self.messages.error(message_for(error), self.tr("Réessayer"))
