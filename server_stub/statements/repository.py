@@ -98,7 +98,8 @@ def history(
     query = (
         select(AuditEntry, User.first_name, User.last_name)
         .outerjoin(User, User.id == AuditEntry.actor_id)
-        .where(AuditEntry.statement_id == statement_id)
+        # Every save is audited, but the history people read is made of moves and corrections.
+        .where(AuditEntry.statement_id == statement_id, AuditEntry.action != "SAVE")
         .order_by(AuditEntry.at, AuditEntry.id)
     )
     return session.execute(query).all()
