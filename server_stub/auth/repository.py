@@ -28,6 +28,14 @@ def token_by_digest(session: Session, digest: str) -> Token | None:
     return session.scalar(select(Token).where(Token.token_hash == digest))
 
 
+def token_and_user(session: Session, digest: str) -> tuple[Token, User] | None:
+    """The token and its owner in one query: every authenticated request asks for both."""
+    row = session.execute(
+        select(Token, User).join(User, User.id == Token.user_id).where(Token.token_hash == digest)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def revoke_tokens(session: Session, user_id: int, at: dt.datetime) -> None:
     session.execute(
         update(Token)

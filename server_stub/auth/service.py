@@ -105,13 +105,12 @@ def log_in(session: Session, settings: Settings, login: str, password: str) -> T
 
 
 def authenticate(session: Session, access_token: str) -> User:
-    token = repository.token_by_digest(session, token_digest(access_token))
-    if token is None or token.kind != TokenKind.ACCESS or token.revoked_at is not None:
+    found = repository.token_and_user(session, token_digest(access_token))
+    if found is None or found[0].kind != TokenKind.ACCESS or found[0].revoked_at is not None:
         raise NotAuthenticated("Vous n'êtes pas connecté(e). Connectez-vous pour continuer.")
+    token, user = found
     if token.expires_at <= clock.now():
         raise SessionExpired("Votre session a expiré. Reconnectez-vous pour continuer.")
-    user = session.get(User, token.user_id)
-    assert user is not None  # tokens are deleted with their user
     return user
 
 
