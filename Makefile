@@ -32,6 +32,10 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/server_load.py
+	$(BIN)/python bench/dec_bulk.py
+	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/recap_pdf.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/client_startup.py
 
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m client.ui.help.screenshots
