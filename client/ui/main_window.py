@@ -15,6 +15,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -50,6 +51,7 @@ from client.ui import app_style
 from client.ui.login.page import LoginPage
 from client.ui.login.session import AppContext
 from client.ui.widgets import MessageBar
+from client.ui.workspace_tabs import WorkspaceTabs
 
 if TYPE_CHECKING:
     from client.api.client import ImaginClient
@@ -117,7 +119,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.workspace: Any = None
+        self.workspace: Any = None  # the role's main workspace (first tab)
+        self.workspace_tabs: WorkspaceTabs | None = None
         self.profile_dialog: Any = None
         self.help_pane: Any = None  # client.ui.help.HelpPane when available
         self._first_show_done = False
@@ -284,40 +287,50 @@ class MainWindow(QMainWindow):
             self.bar.hide()
 
     def _open_workspace(self, role: Role) -> None:
-        from client.api.models import Role
 
         self._drop_workspace()
-        workspace: Any
-        if role is Role.INTERVENANT:
-            from client.ui.missions.workspace import MissionsWorkspace
-
-            workspace = MissionsWorkspace(self.ctx)
-        elif role in (Role.GESTIONNAIRE, Role.ADMIN):
-            from client.ui.dec.queue import DecQueuePage
-
-            workspace = DecQueuePage(self.ctx)
-        else:
-            workspace = _Placeholder(
-                self.tr(
-                    "Aucun écran n'est encore disponible pour votre profil dans cette version "
-                    "d'IMAG'IN. Contactez la division des examens et concours."
-                )
-            )
-        self.workspace = workspace
-        self.stack.addWidget(workspace)
-        self.stack.setCurrentWidget(workspace)
-        page_changed = getattr(workspace, "page_changed", None)
-        if page_changed is not None:
-            page_changed.connect(self.sync_help)
-        workspace.start()
+        tabs = WorkspaceTabs(self._workspaces_of(role))
+        self.workspace_tabs = tabs
+        # The role's main workspace; the other tabs are built when first shown.
+        self.workspace = tabs.workspace(0)
+        self.stack.addWidget(tabs)
+        self.stack.setCurrentWidget(tabs)
+        tabs.page_changed.connect(self.sync_help)
+        tabs.start()
         self.sync_help()
         self.workspace_shown.emit()
 
+    def _workspaces_of(self, role: Role) -> list[tuple[str, Callable[[], QWidget]]]:
+        from client.api.models import Role
+
+        ctx = self.ctx
+        if role is Role.INTERVENANT:
+            from client.ui.assignment.declarations import DeclarationsPage
+            from client.ui.missions.workspace import MissionsWorkspace
+
+            return [
+                (self.tr("Saisie états de frais mission"), lambda: MissionsWorkspace(ctx)),
+                (self.tr("Mes déclarations pour les jurys"), lambda: DeclarationsPage(ctx)),
+            ]
+        if role in (Role.GESTIONNAIRE, Role.ADMIN):
+            from client.ui.assignment.review import AssignmentWorkspace
+            from client.ui.dec.workstation import DecWorkstation
+
+            return [
+                (self.tr("États de frais"), lambda: DecWorkstation(ctx)),
+                (self.tr("Affectation des intervenants"), lambda: AssignmentWorkspace(ctx)),
+            ]
+        text = self.tr(
+            "Aucun écran n'est encore disponible pour votre profil dans cette version "
+            "d'IMAG'IN. Contactez la division des examens et concours."
+        )
+        return [(self.tr("IMAG'IN"), lambda: _Placeholder(text))]
+
     def _drop_workspace(self) -> None:
-        workspace, self.workspace = self.workspace, None
-        if workspace is not None:
-            self.stack.removeWidget(workspace)
-            self.ctx.retire(workspace)
+        tabs, self.workspace_tabs, self.workspace = self.workspace_tabs, None, None
+        if tabs is not None:
+            self.stack.removeWidget(tabs)
+            self.ctx.retire(tabs)
         if self.profile_dialog is not None:
             self.profile_dialog.close()
             self.profile_dialog = None
@@ -332,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         """Fichier ▸ Se déconnecter: ends the session here and on the server."""
-        if self.workspace is not None and not self.workspace.maybe_close():
+        if self.workspace_tabs is not None and not self.workspace_tabs.maybe_close():
             return
         api = self.ctx.raw_api
         self._show_login()
@@ -368,8 +381,8 @@ class MainWindow(QMainWindow):
     # --- menus ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if self.workspace is not None:
-            self.workspace.refresh()
+        if self.workspace_tabs is not None:
+            self.workspace_tabs.refresh()
 
     def show_profile(self) -> None:
         if self.ctx.identity is None:
@@ -401,9 +414,14 @@ class MainWindow(QMainWindow):
         current = self.stack.currentWidget()
         if current is None:
             return
-        if focused is None or not current.isAncestorOf(focused):
-            inner = getattr(current, "currentWidget", None)
-            focused = inner() if callable(inner) else current
+        # The innermost page shown: tabs hold workspaces that hold pages.
+        page = current
+        inner = getattr(page, "currentWidget", None)
+        while callable(inner) and inner() is not None:
+            page = inner()
+            inner = getattr(page, "currentWidget", None)
+        if focused is None or not (focused is page or page.isAncestorOf(focused)):
+            focused = page
         self.help_pane.show_for(focused)
 
     def show_context_help(self) -> None:
@@ -458,7 +476,7 @@ class MainWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.workspace is not None and not self.workspace.maybe_close():
+        if self.workspace_tabs is not None and not self.workspace_tabs.maybe_close():
             event.ignore()
             return
         self._remember_geometry()

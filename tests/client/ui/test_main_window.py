@@ -15,7 +15,7 @@ from client import settings as settings_io
 from client.api.client import ImaginClient
 from client.api.tokens import NO_KEYRING, TokenStore
 from client.settings import Settings as ClientSettings
-from client.ui.dec.queue import DecQueuePage
+from client.ui.dec.workstation import DecWorkstation
 from client.ui.login.session import AppContext
 from client.ui.main_window import MainWindow
 from client.ui.missions.workspace import MissionsWorkspace
@@ -95,7 +95,7 @@ def test_a_gestionnaire_lands_on_the_queue(qtbot: Any, window: MainWindow, world
     manager = world.gestionnaire()
     world.commit()
     log_in(qtbot, window, manager)
-    assert isinstance(window.workspace, DecQueuePage)
+    assert isinstance(window.workspace, DecWorkstation)
 
 
 def test_a_role_without_screens_is_told_so(qtbot: Any, window: MainWindow, world: World) -> None:
@@ -103,7 +103,7 @@ def test_a_role_without_screens_is_told_so(qtbot: Any, window: MainWindow, world
     world.commit()
     log_in(qtbot, window, head)
     assert window.workspace is not None
-    assert not isinstance(window.workspace, MissionsWorkspace | DecQueuePage)
+    assert not isinstance(window.workspace, MissionsWorkspace | DecWorkstation)
 
 
 def test_logging_out_returns_to_the_log_in_screen(
@@ -231,3 +231,23 @@ def test_refresh_reloads_the_workspace(qtbot: Any, window: MainWindow, world: Wo
     qtbot.waitUntil(lambda: workspace.list_page.refresh_button.isEnabled())
     with qtbot.waitSignal(workspace.list_page.loaded):
         qtbot.keyClick(window, Qt.Key.Key_F5)
+
+
+def test_the_intervenant_declarations_are_a_second_tab_built_when_first_shown(
+    qtbot: Any, window: MainWindow, world: World
+) -> None:
+    from client.ui.assignment.declarations import DeclarationsPage
+
+    user = world.person()
+    world.commit()
+    log_in(qtbot, window, user)
+    tabs = window.workspace_tabs
+    assert tabs is not None
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Saisie états de frais mission",
+        "Mes déclarations pour les jurys",
+    ]
+    assert len(tabs.workspaces()) == 1
+    tabs.setCurrentIndex(1)
+    assert isinstance(tabs.currentWidget(), DeclarationsPage)
+    assert tabs.workspace(0) is window.workspace
