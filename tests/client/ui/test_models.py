@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from client.api.client import ImaginClient
-from client.api.models import CommuneRef, Convocation, MissionType, QueuePage, QueueRow, Status
+from client.api.models import CommuneRef, Convocation, MissionType, Status
 from client.demo import DemoAccount
 from client.ui.models.choices import CheckableListModel
 from client.ui.models.communes import CommuneListModel, commune_label
@@ -24,8 +24,6 @@ from client.ui.models.convocations import (
     short_period,
 )
 from client.ui.models.demo_accounts import DemoAccountsModel
-from client.ui.models.queue import QueueColumn, QueueTableModel
-from client.ui.tasks import TaskRunner
 from tests.client.ui.conftest import Intervenant, log_in_as
 
 
@@ -134,95 +132,6 @@ def test_folded_removes_accents() -> None:
 
 
 # --- the DEC queue -------------------------------------------------------------------------
-
-
-def queue_row(number: int, name: str = "Personne") -> QueueRow:
-    return QueueRow(
-        id=number,
-        status=Status.SUBMITTED,
-        status_label="À valider",
-        intervenant=f"{name} {number}",
-        login=f"personne{number}",
-        mission_type=MissionType.CORRECTION,
-        exam="Baccalauréat professionnel",
-        paper_code="E1",
-        centre="Lycée Édouard Branly",
-        start_date=dt.date(2026, 6, 15),
-        end_date=dt.date(2026, 6, 15),
-        total=Decimal("42.50"),
-        submitted_at=None,
-    )
-
-
-def paged(total: int) -> Any:
-    """A queue of `total` rows served in pages, as the server does, with a record of asks."""
-    asked: list[tuple[str | None, str | None, int]] = []
-
-    def fetch(cursor: str | None, query: str | None, limit: int) -> QueuePage:
-        asked.append((cursor, query, limit))
-        start = int(cursor or 0)
-        end = min(start + limit, total)
-        rows = [queue_row(n, query or "Personne") for n in range(start + 1, end + 1)]
-        return QueuePage(items=rows, next_cursor=str(end) if end < total else None)
-
-    fetch.asked = asked  # type: ignore[attr-defined]
-    return fetch
-
-
-def test_queue_model_passes_the_model_tester(
-    qtmodeltester: Any, qtbot: Any, runner: TaskRunner
-) -> None:
-    model = QueueTableModel(paged(5), runner, page_size=2)
-    model.reload()
-    while not model.exhausted:  # what a view scrolled to the end does
-        qtbot.waitUntil(lambda: not model.loading)
-        model.fetchMore(QModelIndex())
-    qtmodeltester.check(model)
-    assert model.rowCount() == 5
-    assert model.index(0, QueueColumn.AMOUNT.value).data() == "42,50\u00a0€"
-    assert model.index(0, QueueColumn.MISSION_TYPE.value).data() == "Correction"
-
-
-def test_queue_model_fetches_one_page_at_a_time(qtbot: Any, runner: TaskRunner) -> None:
-    fetch = paged(5)
-    model = QueueTableModel(fetch, runner, page_size=2)
-    model.reload()
-    qtbot.waitUntil(lambda: model.rowCount() == 2 and not model.loading)
-    assert model.canFetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
-    assert not model.canFetchMore(QModelIndex())  # one page at a time
-    qtbot.waitUntil(lambda: model.rowCount() == 4 and not model.loading)
-    model.fetchMore(QModelIndex())
-    qtbot.waitUntil(lambda: model.exhausted)
-    assert model.rowCount() == 5
-    assert not model.canFetchMore(QModelIndex())
-    assert [cursor for cursor, _, _ in fetch.asked] == [None, "2", "4"]
-
-
-def test_queue_model_drops_a_page_of_an_earlier_search(qtbot: Any, runner: TaskRunner) -> None:
-    fetch = paged(3)
-    model = QueueTableModel(fetch, runner, page_size=10)
-    model.reload()
-    model.set_query("  dupont ")
-    qtbot.waitUntil(lambda: model.exhausted)
-    assert model.query == "dupont"
-    assert model.rowCount() == 3
-    assert {query for _, query, _ in fetch.asked} == {None, "dupont"}
-    assert [model.row(n).intervenant for n in range(3)] == ["dupont 1", "dupont 2", "dupont 3"]
-
-
-def test_queue_model_stops_after_a_failure_until_reloaded(qtbot: Any, runner: TaskRunner) -> None:
-    def broken(cursor: str | None, query: str | None, limit: int) -> QueuePage:
-        raise ConnectionError("no network")
-
-    model = QueueTableModel(broken, runner)
-    with qtbot.waitSignal(model.failed) as failure:
-        model.reload()
-    assert isinstance(failure.args[0], ConnectionError)
-    assert not model.canFetchMore(QModelIndex())
-
-
-# --- small lists ---------------------------------------------------------------------------
 
 
 def test_checkable_list_model(qtmodeltester: Any) -> None:
