@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -17,7 +17,9 @@ _bearer = HTTPBearer(auto_error=False)
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def bearer_token(credentials: Credentials) -> str:
+# Dependencies that do no I/O are coroutines: FastAPI runs them on the event loop instead of
+# hopping to a worker thread for each.
+async def bearer_token(credentials: Credentials) -> str:
     if credentials is None:
         raise NotAuthenticated("Vous n'êtes pas connecté(e). Connectez-vous pour continuer.")
     return credentials.credentials
@@ -34,7 +36,7 @@ def _account(session: DbSession, token: AccessToken) -> User:
 Account = Annotated[User, Depends(_account)]
 
 
-def _caller(user: Account) -> User:
+async def _caller(user: Account) -> User:
     if user.must_change_password:
         raise PasswordChangeRequired(
             "Vous devez d'abord remplacer votre mot de passe temporaire par un mot de passe "
@@ -46,8 +48,8 @@ def _caller(user: Account) -> User:
 Caller = Annotated[User, Depends(_caller)]
 
 
-def require(*roles: Role) -> Callable[[User], User]:
-    def check(user: Caller) -> User:
+def require(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    async def check(user: Caller) -> User:
         if user.role not in roles:
             raise Forbidden("Cette action est réservée aux gestionnaires de la DEC.")
         return user

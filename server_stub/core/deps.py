@@ -16,7 +16,7 @@ def _session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.session_factory)
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
