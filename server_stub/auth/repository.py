@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -12,6 +13,10 @@ from server_stub.auth.models import Token, TokenKind, User
 
 def user_by_login(session: Session, login: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+
+
+def users_by_ids(session: Session, ids: Sequence[int]) -> Sequence[User]:
+    return session.scalars(select(User).where(User.id.in_(ids))).all()
 
 
 def login_taken(session: Session, login: str) -> bool:

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 from pydantic import BaseModel
-from sqlalchemy import select
 
+from server_stub.auth import repository as auth_repository
 from server_stub.auth.deps import Caller, Gestionnaire
 from server_stub.auth.models import Role, User
 from server_stub.core import clock
@@ -317,7 +317,7 @@ def issue_convocations(
     body: ref.IssueIn, actor: Gestionnaire, session: DbSession
 ) -> list[ref.Issued]:
     mission: Mission = reference.require(session, Mission, body.mission_id, "mission_id")
-    users = session.scalars(select(User).where(User.id.in_(body.user_ids))).all()
+    users = auth_repository.users_by_ids(session, body.user_ids)
     missing = set(body.user_ids) - {u.id for u in users}
     if missing:
         message = f"Personne inconnue : {', '.join(str(i) for i in sorted(missing))}."
