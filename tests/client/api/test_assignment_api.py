@@ -4,13 +4,10 @@ solving, review, issuing, withdrawal and replacement."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from client.api.assignment import AssignmentApi
@@ -28,58 +25,13 @@ from client.api.errors import ApiError, Forbidden
 from client.api.models import HalfDay
 from client.api.tokens import TokenStore
 from server_stub.auth.models import User
-from server_stub.core.database import make_engine, make_session_factory
-from server_stub.core.migrate import upgrade
-from server_stub.core.settings import Settings as ServerSettings
-from server_stub.main import create_app
-from server_stub.models import Base
 from server_stub.reference.models import Centre, Paper
 from server_stub.rules.model import PaperKind
 from server_stub.statements.models import Statement
 from tests.client.api.conftest import MemoryKeyring
 from tests.server_stub.factories import AMIENS, BEAUVAIS, PASSWORD, World
 
-TODAY = dt.date(2026, 7, 1)
 TUESDAY = dt.date(2026, 9, 8)
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("db") / "imagin.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    session = make_session_factory(engine)()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-        with engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-
-
-@pytest.fixture
-def world(db: Session) -> World:
-    return World(db)
-
-
-@pytest.fixture
-def app(engine: Engine, db: Session) -> FastAPI:
-    settings = ServerSettings(database_url=engine.url.render_as_string(), today=TODAY)
-    return create_app(settings, engine)
-
-
-@pytest.fixture
-def http(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def connect(http: TestClient, user: User) -> AssignmentApi:

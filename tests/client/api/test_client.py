@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from client.api.client import ImaginClient, make_http
@@ -37,56 +35,11 @@ from client.api.errors import (
 from client.api.models import Entry, PayDay, Status
 from client.api.tokens import SERVICE, TokenStore, keyring_username
 from server_stub.auth.models import Token, TokenKind, User
-from server_stub.core.database import make_engine, make_session_factory
-from server_stub.core.migrate import upgrade
-from server_stub.core.settings import Settings as ServerSettings
-from server_stub.main import create_app
-from server_stub.models import Base
-from tests.client.api.conftest import MemoryKeyring
+from tests.client.api.conftest import TODAY, MemoryKeyring
 from tests.server_stub.factories import AMIENS, PASSWORD, World
 
-TODAY = dt.date(2026, 7, 1)
 JUNE_15 = dt.date(2026, 6, 15)
 NEW_PASSWORD = "Nouveau-Mot2passe!"
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("db") / "imagin.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    session = make_session_factory(engine)()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-        with engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-
-
-@pytest.fixture
-def world(db: Session) -> World:
-    return World(db)
-
-
-@pytest.fixture
-def app(engine: Engine, db: Session) -> FastAPI:
-    settings = ServerSettings(database_url=engine.url.render_as_string(), today=TODAY)
-    return create_app(settings, engine)
-
-
-@pytest.fixture
-def http(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -3,16 +3,11 @@ statement, one statement's detail and edits, the dashboard, payment batches."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from schwifty import IBAN
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from client.api.client import ImaginClient
 from client.api.dec import DecApi
@@ -26,50 +21,9 @@ from client.api.dec_models import (
 from client.api.errors import Forbidden, StaleVersion
 from client.api.models import MissionType, Status
 from client.api.tokens import TokenStore
-from server_stub.core.database import make_engine, make_session_factory
-from server_stub.core.migrate import upgrade
-from server_stub.core.settings import Settings
-from server_stub.main import create_app
-from server_stub.models import Base
 from tests.client.api.conftest import MemoryKeyring
 from tests.server_stub.dec.helpers import car_trip, copies, intervenant, submitted
 from tests.server_stub.factories import PASSWORD, World
-
-TODAY = dt.date(2026, 7, 1)
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("dec-db") / "imagin.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    session = make_session_factory(engine)()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-        with engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-
-
-@pytest.fixture
-def world(db: Session) -> World:
-    return World(db)
-
-
-@pytest.fixture
-def http(engine: Engine, db: Session) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url="unused://", today=TODAY), engine)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
 
 
 @pytest.fixture
