@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query
+import anyio.to_thread
+from fastapi import FastAPI, Query
 from sqlalchemy import Engine, text
 
 from server_stub import __version__
@@ -15,19 +18,20 @@ from server_stub.auth.router import router as auth_router
 from server_stub.core import clock, handlers
 from server_stub.core.database import make_engine, make_session_factory
 from server_stub.core.deps import AppSettings, DbSession
+from server_stub.core.routing import api_router
 from server_stub.core.settings import Settings, get_settings
 from server_stub.dec.router import router as dec_router
 from server_stub.payment.router import router as payment_router
 from server_stub.people.router import router as people_router
 from server_stub.people.schemas import CommuneRef
 from server_stub.people.service import commune_ref
-from server_stub.reference.communes import communes
-from server_stub.rules.tariffs import tariff_snapshot
+from server_stub.reference.communes import adjacent_pairs, communes
+from server_stub.rules.tariffs import packaged_tariffs, tariff_snapshot
 from server_stub.statements.router import router as statements_router
 
 API_PREFIX = "/api/v1"
 
-common = APIRouter(tags=["common"])
+common = api_router(tags=["common"])
 
 
 @common.get("/health")
@@ -50,6 +54,18 @@ def search_communes(
     return [r for r in (commune_ref(m.commune.insee) for m in matches) if r is not None]
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = app.state.settings.worker_threads
+    # Read the packaged reference data before the first request rather than during it: the
+    # first requests would otherwise all wait for it, and each build it.
+    communes()
+    adjacent_pairs()
+    packaged_tariffs()
+    yield
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(settings.resolved_database_url())
@@ -57,6 +73,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         title="IMAG'IN",
         version=__version__,
         description="Indemnités de vacation et frais de déplacement des jurys d'examens.",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from server_stub.assignment import convening, planning, service
 from server_stub.assignment.models import CompetenceStatus
@@ -47,8 +47,9 @@ from server_stub.auth.deps import Caller, Gestionnaire
 from server_stub.auth.models import Role, User
 from server_stub.core.deps import AppSettings, DbSession
 from server_stub.core.errors import Forbidden
+from server_stub.core.routing import api_router
 
-router = APIRouter(prefix="/assignment", tags=["assignment"])
+router = api_router(prefix="/assignment", tags=["assignment"])
 
 _PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "La convocation en PDF."}

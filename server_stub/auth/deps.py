@@ -30,7 +30,11 @@ AccessToken = Annotated[str, Depends(bearer_token)]
 
 def _account(session: DbSession, token: AccessToken) -> User:
     """The caller, even one who must still change a temporary password."""
-    return service.authenticate(session, token)
+    try:
+        return service.authenticate(session, token)
+    finally:
+        # Hands the connection back while the request waits for its endpoint's thread.
+        session.commit()
 
 
 Account = Annotated[User, Depends(_account)]

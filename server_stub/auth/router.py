@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from server_stub.auth import service
 from server_stub.auth.deps import AccessToken, Account
 from server_stub.auth.schemas import LoginIn, LogoutIn, PasswordChangeIn, RefreshIn, TokensOut
 from server_stub.core.deps import AppSettings, DbSession
+from server_stub.core.routing import api_router
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = api_router(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import sqlite3
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -55,35 +56,97 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+# At least as many connections as worker threads (anyio's default limiter has 40), so that no
+# request waits for a connection held by a request that waits for a thread.
+POOL_SIZE = 40
+
+
+class _SerialWriteConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions take turns in the process.
+
+    SQLite lets one writer in at a time; a second one polls with growing sleeps (up to 100 ms
+    each), which under load turns into long tails. Here a writer queues on a lock instead and
+    starts the moment the previous one commits. Reads never wait. Other processes still meet
+    SQLite's own locking, with its busy timeout.
+    """
+
+    _lock = threading.Lock()
+    _holder: _SerialWriteConnection | None = None
+
+    def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory or _SerialWriteCursor)
+
+    def claim_write(self) -> None:
+        if _SerialWriteConnection._holder is not self:
+            _SerialWriteConnection._lock.acquire()
+            _SerialWriteConnection._holder = self
+
+    def _release_write(self) -> None:
+        if _SerialWriteConnection._holder is self:
+            _SerialWriteConnection._holder = None
+            _SerialWriteConnection._lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release_write()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release_write()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release_write()
+
+
+class _SerialWriteCursor(sqlite3.Cursor):
+    def execute(self, sql: str, parameters: Any = ()) -> _SerialWriteCursor:
+        self._claim_if_writing(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any) -> _SerialWriteCursor:
+        self._claim_if_writing(sql)
+        return super().executemany(sql, parameters)
+
+    def _claim_if_writing(self, sql: str) -> None:
+        if not sql.lstrip()[:6].upper().startswith(("SELECT", "PRAGMA", "WITH")):
+            connection = self.connection
+            assert isinstance(connection, _SerialWriteConnection)
+            connection.claim_write()
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        in_memory = url == "sqlite://" or ":memory:" in url
+        engine = create_engine(
+            url,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": 30,
+                "factory": _SerialWriteConnection,
+            },
+            # An in-memory database lives in its connection: SQLAlchemy keeps its own pool.
+            **({} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": -1}),
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
-            if ":memory:" not in url:
+            if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=10, pool_pre_ping=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction per request: commit when the handler succeeds, roll back otherwise."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

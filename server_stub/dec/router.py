@@ -10,7 +10,7 @@ import tomllib
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import Depends, Header, Query, Response, status
 from pydantic import BaseModel
 
 from server_stub.auth import repository as auth_repository
@@ -20,6 +20,7 @@ from server_stub.core import clock
 from server_stub.core.database import Base
 from server_stub.core.deps import AppSettings, DbSession
 from server_stub.core.errors import Forbidden, InvalidInput
+from server_stub.core.routing import api_router
 from server_stub.dec import actions, anomalies, service
 from server_stub.dec.dashboard import dashboard
 from server_stub.dec.detail import detail
@@ -51,7 +52,7 @@ from server_stub.rules.model import MissionType
 from server_stub.statements.issuing import issue
 from server_stub.statements.models import Status
 
-router = APIRouter(prefix="/dec", tags=["dec"])
+router = api_router(prefix="/dec", tags=["dec"])
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 

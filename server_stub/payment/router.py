@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from server_stub.auth.deps import Gestionnaire
 from server_stub.core.deps import AppSettings, DbSession
+from server_stub.core.routing import api_router
 from server_stub.payment import service
 from server_stub.payment.schemas import BatchCreated, BatchIn, BatchOut, PaidIn
 
-router = APIRouter(prefix="/dec/payment-batches", tags=["payment"])
+router = api_router(prefix="/dec/payment-batches", tags=["payment"])
 
 
 def _download(name: str, content: bytes, media_type: str) -> Response:

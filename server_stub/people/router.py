@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from server_stub.auth.deps import Account, Caller
+from server_stub.core.routing import api_router
 from server_stub.people import service
 from server_stub.people.schemas import ProfileOut, ProfilePatch
 
-router = APIRouter(tags=["me"])
+router = api_router(tags=["me"])
 
 
 @router.get("/me")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import Header, Response
 
 from server_stub.auth.deps import Caller
 from server_stub.core.deps import AppSettings, DbSession
+from server_stub.core.routing import api_router
 from server_stub.statements import service
 from server_stub.statements.schemas import (
     ConvocationOut,
@@ -17,7 +18,7 @@ from server_stub.statements.schemas import (
     StatementOut,
 )
 
-router = APIRouter(tags=["statements"])
+router = api_router(tags=["statements"])
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
