@@ -30,8 +30,21 @@ def serve(args: argparse.Namespace) -> int:
 
     from server_stub.main import create_app
 
-    app = create_app(engine=_engine())
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    engine = _engine()  # migrates once, before any worker starts
+    if args.workers > 1:
+        engine.dispose()
+        uvicorn.run(
+            "server_stub.main:create_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
+    else:
+        uvicorn.run(
+            create_app(engine=engine), host=args.host, port=args.port, log_level=args.log_level
+        )
     return 0
 
 
@@ -110,6 +123,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--log-level", default="info")
+    p.add_argument(
+        "--workers", type=int, default=1, help="processus serveurs (un par cœur au plus)"
+    )
     p.set_defaults(run=serve)
 
     p = commands.add_parser("init-db", help="créer ou mettre à jour le schéma")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -148,32 +148,58 @@ def stored_computation(statement: Statement) -> ComputationOut:
     return ComputationOut.model_validate(data)
 
 
-def mission_out(mission: Mission) -> MissionOut:
-    paper = mission.paper
-    exam = paper.exam if paper else None
-    commune = communes().get(mission.centre.commune_insee)
+class MissionRow(Protocol):
+    """A mission as `repository.mission_row` and `summaries_of_user` read it."""
+
+    mission_id: int
+    mission_type: str
+    mission_label: str | None
+    session_name: str
+    exam_name: str | None
+    speciality: str | None
+    paper_code: str | None
+    paper_name: str | None
+    paper_kind: str | None
+    evaluation_mode: str | None
+    optional_oral: bool | None
+    pay_group: str | None
+    minutes_per_candidate: int | None
+    lot_size: int | None
+    centre_name: str
+    centre_address: str
+    commune_insee: str
+    start_date: dt.date
+    end_date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    travel_reimbursable: bool
+
+
+def mission_out(mission: MissionRow) -> MissionOut:
+    commune = communes().get(mission.commune_insee)
+    mission_type = MissionType(mission.mission_type)
     return MissionOut(
-        id=mission.id,
-        type=mission.type,
-        type_label=MISSION_TYPE_LABELS[MissionType(mission.type)],
-        session=mission.session.name,
-        exam=exam.name if exam else mission.label,
-        speciality=exam.speciality if exam else None,
-        paper_code=paper.code if paper else None,
-        paper=paper.name if paper else None,
-        paper_kind=paper.kind if paper else None,
-        optional_oral=paper.optional_oral if paper else False,
-        pay_group=paper.pay_group if paper else None,
-        minutes_per_candidate=paper.minutes_per_candidate if paper else None,
+        id=mission.mission_id,
+        type=mission_type,
+        type_label=MISSION_TYPE_LABELS[mission_type],
+        session=mission.session_name,
+        exam=mission.exam_name if mission.exam_name is not None else mission.mission_label,
+        speciality=mission.speciality,
+        paper_code=mission.paper_code,
+        paper=mission.paper_name,
+        paper_kind=mission.paper_kind,
+        optional_oral=bool(mission.optional_oral),
+        pay_group=mission.pay_group,
+        minutes_per_candidate=mission.minutes_per_candidate,
         lot_size=mission.lot_size,
-        centre=mission.centre.name,
-        centre_address=mission.centre.address,
-        commune_insee=mission.centre.commune_insee,
-        commune=commune.name if commune else mission.centre.commune_insee,
+        centre=mission.centre_name,
+        centre_address=mission.centre_address,
+        commune_insee=mission.commune_insee,
+        commune=commune.name if commune else mission.commune_insee,
         start_date=mission.start_date,
         end_date=mission.end_date,
         start_time=mission.start_time,
         end_time=mission.end_time,
         travel_reimbursable=mission.travel_reimbursable,
-        dec_handled=MissionType(mission.type) in DEC_HANDLED,
+        dec_handled=mission_type in DEC_HANDLED,
     )

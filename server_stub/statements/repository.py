@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Row, extract, select
+from sqlalchemy import Row, Select, bindparam, extract, select
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.models import User
-from server_stub.reference.models import Convocation, Exam, Mission, Paper
+from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import AuditEntry, Statement, Status
 
 _FULL = (
@@ -32,16 +33,71 @@ def get(session: Session, statement_id: int, *, for_update: bool = False) -> Sta
     return session.scalars(query).unique().one_or_none()
 
 
-def of_user(session: Session, user_id: int) -> Sequence[Statement]:
-    query = (
-        select(Statement)
-        .where(Statement.user_id == user_id)
-        .options(*_FULL)
-        .join(Statement.convocation)
-        .join(Convocation.mission)
-        .order_by(Mission.start_date.desc(), Mission.start_time.desc(), Statement.id.desc())
+# A mission as people read it, in one flat row (facts.MissionRow): the lists are the busiest
+# requests, and plain rows cost a fraction of a graph of ORM objects.
+_Columns = TypeVarTuple("_Columns")
+_MISSION_COLUMNS = (
+    Mission.id.label("mission_id"),
+    Mission.type.label("mission_type"),
+    Mission.label.label("mission_label"),
+    ExamSession.name.label("session_name"),
+    Exam.name.label("exam_name"),
+    Exam.speciality,
+    Paper.code.label("paper_code"),
+    Paper.name.label("paper_name"),
+    Paper.kind.label("paper_kind"),
+    Paper.evaluation_mode,
+    Paper.optional_oral,
+    Paper.pay_group,
+    Paper.minutes_per_candidate,
+    Mission.lot_size,
+    Centre.name.label("centre_name"),
+    Centre.address.label("centre_address"),
+    Centre.commune_insee,
+    Mission.start_date,
+    Mission.end_date,
+    Mission.start_time,
+    Mission.end_time,
+    Mission.travel_reimbursable,
+)
+
+
+def _with_mission(query: Select[*_Columns]) -> Select[*_Columns]:
+    return (
+        query.join(ExamSession, ExamSession.id == Mission.session_id)
+        .join(Centre, Centre.id == Mission.centre_id)
+        .outerjoin(Paper, Paper.id == Mission.paper_id)
+        .outerjoin(Exam, Exam.id == Paper.exam_id)
     )
-    return session.scalars(query).unique().all()
+
+
+_MISSION = _with_mission(select(*_MISSION_COLUMNS)).where(Mission.id == bindparam("mission_id"))
+
+_SUMMARIES = (
+    _with_mission(
+        select(
+            Statement.id,
+            Statement.convocation_id,
+            Statement.status,
+            Statement.total,
+            Statement.computation,
+            *_MISSION_COLUMNS,
+        )
+        .join(Convocation, Convocation.id == Statement.convocation_id)
+        .join(Mission, Mission.id == Convocation.mission_id)
+    )
+    .where(Statement.user_id == bindparam("user_id"))
+    .order_by(Mission.start_date.desc(), Mission.start_time.desc(), Statement.id.desc())
+)
+
+
+def mission_row(session: Session, mission_id: int) -> Row[Any]:
+    return cast("Row[Any]", session.execute(_MISSION, {"mission_id": mission_id}).one())
+
+
+def summaries_of_user(session: Session, user_id: int) -> Sequence[Row[Any]]:
+    """The person's statements with their missions, latest mission first."""
+    return session.execute(_SUMMARIES, {"user_id": user_id}).all()
 
 
 def active_missions_in_year(

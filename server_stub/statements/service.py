@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -33,7 +34,6 @@ from server_stub.statements.lifecycle import DEC_HANDLED, Action, Timing
 from server_stub.statements.models import Statement, Status
 from server_stub.statements.schemas import (
     AuditOut,
-    ComputationOut,
     ConvocationOut,
     EntryIn,
     Labels,
@@ -114,26 +114,30 @@ def proposals(statement: Statement, entry: EntryIn) -> Proposals:
     )
 
 
-def _pay_possible(mission: Mission) -> bool:
-    paper = mission.paper
-    if mission.type in (rules.MissionType.REUNION, rules.MissionType.HARMONISATION):
+def _pay_possible(mission: facts.MissionRow) -> bool:
+    if mission.mission_type in (rules.MissionType.REUNION, rules.MissionType.HARMONISATION):
         return True
-    return paper is not None and paper.pay_group != "NR" and paper.evaluation_mode != "IN_YEAR"
+    return (
+        mission.pay_group is not None
+        and mission.pay_group != "NR"
+        and mission.evaluation_mode != "IN_YEAR"
+    )
 
 
-def labels(statement: Statement, settings: Settings, computation: ComputationOut) -> Labels:
-    timing = _timing(statement, settings)
-    mission = _mission(statement)
-    status = Status(statement.status)
+def labels(
+    status: Status, mission: facts.MissionRow, computation: Mapping[str, Any], today: dt.date
+) -> Labels:
+    """What the statement's state reads as; `computation` is the stored one (its JSON)."""
+    timing = Timing(mission.start_date, mission.end_date, today)
     mission_days = (mission.end_date - mission.start_date).days + 1
     pay, travel = lifecycle.part_labels(
         status,
         timing,
-        dec_handled=mission.type in DEC_HANDLED,
+        dec_handled=mission.mission_type in DEC_HANDLED,
         pay_possible=_pay_possible(mission),
         travel_possible=mission.travel_reimbursable
-        and (computation.travel_eligible or not computation.lines),
-        travel_elsewhere=len(computation.travel_days_elsewhere) == mission_days,
+        and (computation.get("travel_eligible", False) or not computation.get("lines")),
+        travel_elsewhere=len(computation.get("travel_days_elsewhere", ())) == mission_days,
     )
     return Labels(
         intervenant=lifecycle.intervenant_label(status, timing),
@@ -171,15 +175,18 @@ def view(session: Session, statement: Statement, user: User, settings: Settings)
         )
         for entry_row, first, last in repository.history(session, statement.id)
     ]
+    mission = repository.mission_row(session, statement.convocation.mission_id)
     return StatementOut(
         id=statement.id,
         version=statement.version,
         status=statement.status,
-        labels=labels(statement, settings, computation),
+        labels=labels(
+            Status(statement.status), mission, statement.computation or {}, clock.today(settings)
+        ),
         permissions=_permissions(statement, user, settings),
         convocation_id=statement.convocation_id,
         intervenant=statement.convocation.user.full_name,
-        mission=facts.mission_out(_mission(statement)),
+        mission=facts.mission_out(mission),
         entry=entry,
         computation=computation,
         proposals=proposals(statement, entry),
@@ -191,16 +198,17 @@ def view(session: Session, statement: Statement, user: User, settings: Settings)
 
 
 def summaries(session: Session, user: User, settings: Settings) -> list[ConvocationOut]:
+    today = clock.today(settings)
     return [
         ConvocationOut(
-            id=s.convocation_id,
-            statement_id=s.id,
-            mission=facts.mission_out(_mission(s)),
-            status=s.status,
-            labels=labels(s, settings, facts.stored_computation(s)),
-            total=s.total,
+            id=row.convocation_id,
+            statement_id=row.id,
+            mission=facts.mission_out(row),
+            status=row.status,
+            labels=labels(Status(row.status), row, row.computation or {}, today),
+            total=row.total,
         )
-        for s in repository.of_user(session, user.id)
+        for row in repository.summaries_of_user(session, user.id)
     ]
 
 
