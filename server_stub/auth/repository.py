@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import Token, TokenKind, User
@@ -33,11 +33,16 @@ def token_by_digest(session: Session, digest: str) -> Token | None:
     return session.scalar(select(Token).where(Token.token_hash == digest))
 
 
+_TOKEN_AND_USER = (
+    select(Token, User)
+    .join(User, User.id == Token.user_id)
+    .where(Token.token_hash == bindparam("digest"))
+)
+
+
 def token_and_user(session: Session, digest: str) -> tuple[Token, User] | None:
     """The token and its owner in one query: every authenticated request asks for both."""
-    row = session.execute(
-        select(Token, User).join(User, User.id == Token.user_id).where(Token.token_hash == digest)
-    ).first()
+    row = session.execute(_TOKEN_AND_USER, {"digest": digest}).first()
     return None if row is None else (row[0], row[1])
 
 

@@ -219,7 +219,7 @@ def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -
     """
     held = {s.id: source_of(s) for s in statements}
     with session.no_autoflush:
-        rows = repository.anomaly_sources(session, user_ids={s.user_id for s in held.values()})
+        rows = repository.anomaly_sources_of_people(session, {s.user_id for s in held.values()})
         sources = [held.get(row["id"]) or _source_of_row(row) for row in rows]
         known = {s.statement_id for s in sources}
         sources += [s for i, s in held.items() if i not in known]
@@ -238,7 +238,7 @@ def refresh_people(session: Session, user_ids: Iterable[int], today: dt.date) ->
     people = set(user_ids)
     if not people:
         return 0
-    rows = repository.anomaly_sources(session, user_ids=people)
+    rows = repository.anomaly_sources_of_people(session, people)
     sources = [_source_of_row(row) for row in rows]
     return _write(session, sources, _compute_all(sources, today))
 
@@ -253,7 +253,7 @@ def refresh_all(
     selected = {s.statement_id for s in sources}
     people = {s.user_id for s in sources}
     if office is not None or session_id is not None:
-        extra = repository.anomaly_sources(session, user_ids=people)
+        extra = repository.anomaly_sources_of_people(session, people)
         sources += [_source_of_row(r) for r in extra if r["id"] not in selected]
     computed = _compute_all(sources, today)
     return _write(session, [s for s in sources if s.statement_id in selected], computed)
@@ -262,7 +262,7 @@ def refresh_all(
 def current(session: Session, statement: Statement, today: dt.date) -> list[dict[str, str]]:
     """The anomalies as they are now (the person's file or a deadline may have changed since
     they were stored); the stored ones are brought up to date when they differ."""
-    rows = repository.anomaly_sources(session, user_ids={statement.user_id})
+    rows = repository.anomaly_sources_of_people(session, {statement.user_id})
     sources = [_source_of_row(row) for row in rows]
     if not any(s.statement_id == statement.id for s in sources):
         sources.append(source_of(statement))

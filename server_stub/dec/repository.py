@@ -315,60 +315,66 @@ def set_flags(session: Session, statement_id: int, **values: Any) -> None:
 # --- anomalies in bulk ---------------------------------------------------------------------
 
 
-def anomaly_sources(
-    session: Session,
-    *,
-    user_ids: Collection[int] | None = None,
-    office: str | None = None,
-    session_id: int | None = None,
-) -> list[RowMapping]:
-    """What the anomalies of many statements are computed from, in one query per 500 people."""
-    query = (
-        select(
-            Statement.id,
-            Statement.user_id,
-            Statement.status,
-            Statement.entry,
-            Statement.total,
-            Statement.submitted_at,
-            Statement.dec_corrected,
-            Statement.anomalies,
-            Mission.type.label("mission_type"),
-            Mission.start_date,
-            Mission.end_date,
-            Mission.start_time,
-            Mission.end_time,
-            Mission.lot_size,
-            Paper.minutes_per_candidate,
-            Paper.duration_minutes,
-            Centre.commune_insee,
-            ExamSession.entry_deadline,
-            User.administrative_residence,
-            User.family_residence,
-            User.academic,
-            User.iban,
-            User.financial_file_updated,
-            User.last_paid,
-        )
-        .join(Convocation, Convocation.id == Statement.convocation_id)
-        .join(Mission, Mission.id == Convocation.mission_id)
-        .join(Centre, Centre.id == Mission.centre_id)
-        .join(ExamSession, ExamSession.id == Mission.session_id)
-        .join(User, User.id == Statement.user_id)
-        .outerjoin(Paper, Paper.id == Mission.paper_id)
-        .order_by(Statement.id)
+_ANOMALY_SOURCES = (
+    select(
+        Statement.id,
+        Statement.user_id,
+        Statement.status,
+        Statement.entry,
+        Statement.total,
+        Statement.submitted_at,
+        Statement.dec_corrected,
+        Statement.anomalies,
+        Mission.type.label("mission_type"),
+        Mission.start_date,
+        Mission.end_date,
+        Mission.start_time,
+        Mission.end_time,
+        Mission.lot_size,
+        Paper.minutes_per_candidate,
+        Paper.duration_minutes,
+        Centre.commune_insee,
+        ExamSession.entry_deadline,
+        User.administrative_residence,
+        User.family_residence,
+        User.academic,
+        User.iban,
+        User.financial_file_updated,
+        User.last_paid,
     )
+    .join(Convocation, Convocation.id == Statement.convocation_id)
+    .join(Mission, Mission.id == Convocation.mission_id)
+    .join(Centre, Centre.id == Mission.centre_id)
+    .join(ExamSession, ExamSession.id == Mission.session_id)
+    .join(User, User.id == Statement.user_id)
+    .outerjoin(Paper, Paper.id == Mission.paper_id)
+    .order_by(Statement.id)
+)
+# Every save asks for one person's: built once.
+_ANOMALY_SOURCES_OF_PEOPLE = _ANOMALY_SOURCES.where(
+    Statement.user_id.in_(bindparam("people", expanding=True))
+)
+
+
+def anomaly_sources(
+    session: Session, *, office: str | None = None, session_id: int | None = None
+) -> list[RowMapping]:
+    """What the anomalies of every statement (of an office, of a session) are computed from."""
+    query = _ANOMALY_SOURCES
     if office is not None:
         query = query.where(ExamSession.office == office)
     if session_id is not None:
         query = query.where(Mission.session_id == session_id)
-    if user_ids is None:
-        return list(session.execute(query).mappings())
+    return list(session.execute(query).mappings())
+
+
+def anomaly_sources_of_people(session: Session, user_ids: Collection[int]) -> list[RowMapping]:
+    """The same for every statement of these people, in one query per 500 people."""
     people = sorted(user_ids)
     rows: list[RowMapping] = []
     for start in range(0, len(people), 500):
-        chunk = people[start : start + 500]
-        rows += session.execute(query.where(Statement.user_id.in_(chunk))).mappings()
+        chunk = {"people": people[start : start + 500]}
+        rows += session.execute(_ANOMALY_SOURCES_OF_PEOPLE, chunk).mappings()
     return rows
 
 

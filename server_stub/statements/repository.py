@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Row, Select, bindparam, extract, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.models import User
@@ -26,11 +26,14 @@ _FULL = (
 )
 
 
+# Built once: building a statement costs more than running it from SQLAlchemy's cache.
+_GET = select(Statement).where(Statement.id == bindparam("id")).options(*_FULL)
+_GET_FOR_UPDATE = _GET.with_for_update(of=Statement)
+
+
 def get(session: Session, statement_id: int, *, for_update: bool = False) -> Statement | None:
-    query = select(Statement).where(Statement.id == statement_id).options(*_FULL)
-    if for_update:
-        query = query.with_for_update(of=Statement)
-    return session.scalars(query).unique().one_or_none()
+    query = _GET_FOR_UPDATE if for_update else _GET
+    return session.scalars(query, {"id": statement_id}).unique().one_or_none()
 
 
 # A mission as people read it, in one flat row (facts.MissionRow): the lists are the busiest
@@ -100,28 +103,33 @@ def summaries_of_user(session: Session, user_id: int) -> Sequence[Row[Any]]:
     return session.execute(_SUMMARIES, {"user_id": user_id}).all()
 
 
+_ACTIVE_IN_YEAR = (
+    select(Statement.id, Mission.start_date, Mission.end_date, Mission.start_time, Statement.car_km)
+    .join(Convocation, Convocation.id == Statement.convocation_id)
+    .join(Mission, Mission.id == Convocation.mission_id)
+    .where(
+        Statement.user_id == bindparam("user_id"),
+        Statement.id != bindparam("exclude"),
+        Statement.status.not_in([Status.CANCELLED, Status.NOT_PERFORMED]),
+        Mission.start_date >= bindparam("year_start"),
+        Mission.start_date < bindparam("next_year_start"),
+    )
+)
+
+
 def active_missions_in_year(
     session: Session, user_id: int, year: int, exclude: int
 ) -> Sequence[Row[int, dt.date, dt.date, dt.time, Decimal]]:
     """The person's other live statements of the calendar year, with their mission's dates."""
-    query = (
-        select(
-            Statement.id,
-            Mission.start_date,
-            Mission.end_date,
-            Mission.start_time,
-            Statement.car_km,
-        )
-        .join(Statement.convocation)
-        .join(Convocation.mission)
-        .where(
-            Statement.user_id == user_id,
-            Statement.id != exclude,
-            Statement.status.not_in([Status.CANCELLED, Status.NOT_PERFORMED]),
-            extract("year", Mission.start_date) == year,
-        )
-    )
-    return session.execute(query).all()
+    return session.execute(
+        _ACTIVE_IN_YEAR,
+        {
+            "user_id": user_id,
+            "exclude": exclude,
+            "year_start": dt.date(year, 1, 1),
+            "next_year_start": dt.date(year + 1, 1, 1),
+        },
+    ).all()
 
 
 def audit(
@@ -148,14 +156,22 @@ def audit(
     )
 
 
-def history(
-    session: Session, statement_id: int
-) -> Sequence[Row[AuditEntry, str | None, str | None]]:
-    query = (
-        select(AuditEntry, User.first_name, User.last_name)
-        .outerjoin(User, User.id == AuditEntry.actor_id)
-        # Every save is audited, but the history people read is made of moves and corrections.
-        .where(AuditEntry.statement_id == statement_id, AuditEntry.action != "SAVE")
-        .order_by(AuditEntry.at, AuditEntry.id)
+_HISTORY = (
+    select(
+        AuditEntry.at,
+        AuditEntry.action,
+        AuditEntry.from_status,
+        AuditEntry.to_status,
+        AuditEntry.reason,
+        User.first_name,
+        User.last_name,
     )
-    return session.execute(query).all()
+    .outerjoin(User, User.id == AuditEntry.actor_id)
+    # Every save is audited, but the history people read is made of moves and corrections.
+    .where(AuditEntry.statement_id == bindparam("statement_id"), AuditEntry.action != "SAVE")
+    .order_by(AuditEntry.at, AuditEntry.id)
+)
+
+
+def history(session: Session, statement_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
+    return session.execute(_HISTORY, {"statement_id": statement_id}).all()

@@ -166,14 +166,14 @@ def view(session: Session, statement: Statement, user: User, settings: Settings)
     computation = facts.stored_computation(statement)
     history = [
         AuditOut(
-            at=entry_row.at,
-            actor=f"{first} {last}" if first else None,
-            action=entry_row.action,
-            from_status=entry_row.from_status,
-            to_status=entry_row.to_status,
-            reason=entry_row.reason,
+            at=row.at,
+            actor=f"{row.first_name} {row.last_name}" if row.first_name else None,
+            action=row.action,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            reason=row.reason,
         )
-        for entry_row, first, last in repository.history(session, statement.id)
+        for row in repository.history(session, statement.id)
     ]
     mission = repository.mission_row(session, statement.convocation.mission_id)
     return StatementOut(
