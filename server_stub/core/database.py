@@ -56,8 +56,8 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-# At least as many connections as worker threads (anyio's default limiter has 40), so that no
-# request waits for a connection held by a request that waits for a thread.
+# Connections are held only while a worker thread runs a request (core/routing.py): the pool
+# needs one per thread, and anyio allows at most 40 of them.
 POOL_SIZE = 40
 
 

@@ -26,9 +26,10 @@ class Settings(BaseSettings):
     # Security policy of the académie (not a pay or travel rule).
     max_failed_logins: int = 5
     lock_minutes: int = 15
-    # Threads running request handlers. The work is mostly Python holding the GIL, so a few
-    # threads serve as many requests as forty, with less time lost handing the GIL around.
-    worker_threads: int = 8
+    # Threads running request handlers. The work is mostly Python holding the GIL: two threads
+    # served more requests than eight or forty (bench/server_load.py), which lose time handing
+    # the GIL around. A database across a network may want a few more.
+    worker_threads: int = 2
     # Fixes "today" for demos and tests; the real date otherwise.
     today: dt.date | None = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -192,16 +192,25 @@ def compute(
     return rules.anomalies(facts)
 
 
-def _compute_all(sources: Sequence[Source], today: dt.date) -> dict[int, list[dict[str, str]]]:
-    """The anomalies of every source; journeys are compared among the sources of each person."""
+def _compute_all(
+    sources: Sequence[Source], today: dt.date, *, around: Collection[int] | None = None
+) -> dict[int, list[dict[str, str]]]:
+    """The anomalies of every source; journeys are compared among the sources of each person.
+
+    With `around`, only those statements and the ones whose anomalies they can change: the
+    statements sharing a journey day with them, or already flagged for a journey claimed twice.
+    """
     entries = {s.statement_id: _entry(s) for s in sources}
     journeys: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(list))
     for s in sources:
         if s.status not in NOT_LIVE:
             for day in _trip_days(entries[s.statement_id]):
                 journeys[s.user_id][day].append(s.statement_id)
+    wanted = None if around is None else _linked(sources, journeys, around)
     result = {}
     for s in sources:
+        if wanted is not None and s.statement_id not in wanted:
+            continue
         others = {
             day: min(i for i in ids if i != s.statement_id)
             for day, ids in journeys[s.user_id].items()
@@ -211,9 +220,25 @@ def _compute_all(sources: Sequence[Source], today: dt.date) -> dict[int, list[di
     return result
 
 
+def _linked(
+    sources: Sequence[Source],
+    journeys: Mapping[int, Mapping[dt.date, Sequence[int]]],
+    around: Collection[int],
+) -> set[int]:
+    linked = set(around)
+    for days in journeys.values():
+        for ids in days.values():
+            if not linked.isdisjoint(ids):
+                linked.update(ids)
+    twice = rules.AnomalyCode.TRAVEL_TWICE.value
+    linked.update(s.statement_id for s in sources if any(a["code"] == twice for a in s.stored))
+    return linked
+
+
 def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -> None:
     """Recomputes the anomalies of statements held in the session (their attributes are set, to
-    be written with their other changes) and of their people's other statements (written now).
+    be written with their other changes) and of those of their people's other statements they
+    can change (written now).
 
     Reads with autoflush off: a statement being saved is flushed once, with its anomalies.
     """
@@ -223,14 +248,15 @@ def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -
         sources = [held.get(row["id"]) or _source_of_row(row) for row in rows]
         known = {s.statement_id for s in sources}
         sources += [s for i, s in held.items() if i not in known]
-        computed = _compute_all(sources, today)
+        computed = _compute_all(sources, today, around=held.keys())
         for statement in statements:
             found = computed[statement.id]
             if found != list(statement.anomalies or []):
                 statement.anomalies = found
                 statement.anomaly_codes = codes_column(found)
                 statement.anomaly_count = len(found)
-        _write(session, [s for s in sources if s.statement_id not in held], computed)
+        others = [s for s in sources if s.statement_id in computed and s.statement_id not in held]
+        _write(session, others, computed)
 
 
 def refresh_people(session: Session, user_ids: Iterable[int], today: dt.date) -> int:
