@@ -1,12 +1,12 @@
 """Server load: simulated intervenants list their convocations, open a statement and save it.
 
 Two figures, each beside the same measurement of a trivial FastAPI endpoint served the same way
-(uvicorn, one process, 127.0.0.1) in the same run:
+(uvicorn on 127.0.0.1, as many worker processes as the server) in the same run:
 
 - latency: 50 users with 1 s think time; p50 and p99 per endpoint (target p99 ≤ 50 ms);
 - capacity: closed loop without think time; requests/s (target ≥ 40 % of the trivial endpoint).
 
-    python bench/server_load.py [--scale 10] [--postgres URL] [--seconds 30]
+    python bench/server_load.py [--scale 10] [--postgres URL] [--seconds 30] [--workers 1]
 """
 
 from __future__ import annotations
@@ -163,13 +163,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--closed-users", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="server processes, for both")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="imagin-bench-"))
     url = args.postgres or f"sqlite:///{folder / 'bench.sqlite3'}"
     env = {"IMAGIN_DATABASE_URL": url}
     print(
-        f"database: {'PostgreSQL' if args.postgres else 'SQLite'}, demo data --scale {args.scale}"
+        f"database: {'PostgreSQL' if args.postgres else 'SQLite'}, demo data --scale {args.scale}, "
+        f"{args.workers} server process(es)"
     )
     started = time.perf_counter()
     subprocess.run(
@@ -194,6 +196,8 @@ def main() -> int:
         str(app_port),
         "--log-level",
         "warning",
+        "--workers",
+        str(args.workers),
     ]
     serve_trivial = [
         str(BIN / "uvicorn"),
@@ -202,6 +206,8 @@ def main() -> int:
         str(trivial_port),
         "--log-level",
         "warning",
+        "--workers",
+        str(args.workers),
     ]
 
     with (

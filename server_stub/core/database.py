@@ -59,6 +59,7 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 # Connections are held only while a worker thread runs a request (core/routing.py): the pool
 # needs one per thread, and anyio allows at most 40 of them.
 POOL_SIZE = 40
+BUSY_TIMEOUT_SECONDS = 30
 
 
 class _SerialWriteConnection(sqlite3.Connection):
@@ -78,7 +79,10 @@ class _SerialWriteConnection(sqlite3.Connection):
 
     def claim_write(self) -> None:
         if _SerialWriteConnection._holder is not self:
-            _SerialWriteConnection._lock.acquire()
+            # As long as SQLite itself would wait (the connection's busy timeout), then the
+            # same error.
+            if not _SerialWriteConnection._lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+                raise sqlite3.OperationalError("database is locked")
             _SerialWriteConnection._holder = self
 
     def _release_write(self) -> None:
@@ -128,7 +132,7 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={
                 "check_same_thread": False,
-                "timeout": 30,
+                "timeout": BUSY_TIMEOUT_SECONDS,
                 "factory": _SerialWriteConnection,
             },
             # An in-memory database lives in its connection: SQLAlchemy keeps its own pool.

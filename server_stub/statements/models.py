@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -93,3 +93,16 @@ class AuditEntry(Base):
     # What an action changed, when the reason alone does not say it (a DEC correction's entry
     # before and after).
     details: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+    # The history people read leaves saves out (statements/repository.history); however often a
+    # statement is saved, reading it costs the same.
+    __table_args__ = (
+        Index(
+            "ix_audit_entries_history",
+            "statement_id",
+            "at",
+            "id",
+            sqlite_where=text("action <> 'SAVE'"),
+            postgresql_where=text("action <> 'SAVE'"),
+        ),
+    )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.models import User
@@ -167,8 +167,12 @@ _HISTORY = (
         User.last_name,
     )
     .outerjoin(User, User.id == AuditEntry.actor_id)
-    # Every save is audited, but the history people read is made of moves and corrections.
-    .where(AuditEntry.statement_id == bindparam("statement_id"), AuditEntry.action != "SAVE")
+    # Every save is audited, but the history people read is made of moves and corrections. A
+    # literal, so that the partial index for it applies (models.AuditEntry).
+    .where(
+        AuditEntry.statement_id == bindparam("statement_id"),
+        AuditEntry.action != literal_column("'SAVE'"),
+    )
     .order_by(AuditEntry.at, AuditEntry.id)
 )
 
