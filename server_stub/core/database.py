@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 from decimal import Decimal
@@ -62,33 +63,53 @@ POOL_SIZE = 40
 BUSY_TIMEOUT_SECONDS = 30
 
 
+class _WriteTurn:
+    """Who writes to one database file now, in this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holder: _SerialWriteConnection | None = None
+
+
+_turns: dict[str, _WriteTurn] = {}
+_turns_guard = threading.Lock()
+
+
+def _turn_for(database: str) -> _WriteTurn:
+    if database == ":memory:" or database.startswith("file::memory:"):
+        return _WriteTurn()  # each connection has its own database
+    with _turns_guard:
+        return _turns.setdefault(os.path.realpath(database), _WriteTurn())
+
+
 class _SerialWriteConnection(sqlite3.Connection):
     """A SQLite connection whose write transactions take turns in the process.
 
     SQLite lets one writer in at a time; a second one polls with growing sleeps (up to 100 ms
-    each), which under load turns into long tails. Here a writer queues on a lock instead and
-    starts the moment the previous one commits. Reads never wait. Other processes still meet
-    SQLite's own locking, with its busy timeout.
+    each), which under load turns into long tails. Here the writers of a database file queue
+    on a lock instead and start the moment the previous one commits. Reads never wait. Other
+    processes still meet SQLite's own locking, with its busy timeout.
     """
 
-    _lock = threading.Lock()
-    _holder: _SerialWriteConnection | None = None
+    def __init__(self, database: str | os.PathLike[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(database, *args, **kwargs)
+        self._turn = _turn_for(os.fspath(database))
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or _SerialWriteCursor)
 
     def claim_write(self) -> None:
-        if _SerialWriteConnection._holder is not self:
+        if self._turn.holder is not self:
             # As long as SQLite itself would wait (the connection's busy timeout), then the
             # same error.
-            if not _SerialWriteConnection._lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            if not self._turn.lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
                 raise sqlite3.OperationalError("database is locked")
-            _SerialWriteConnection._holder = self
+            self._turn.holder = self
 
     def _release_write(self) -> None:
-        if _SerialWriteConnection._holder is self:
-            _SerialWriteConnection._holder = None
-            _SerialWriteConnection._lock.release()
+        if self._turn.holder is self:
+            self._turn.holder = None
+            self._turn.lock.release()
 
     def commit(self) -> None:
         try:

@@ -69,3 +69,16 @@ def test_a_rolled_back_writer_lets_the_next_one_in(tmp_path: Path) -> None:
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO t VALUES (1)"))
     engine.dispose()
+
+
+def test_writers_of_different_files_do_not_wait_for_each_other(tmp_path: Path) -> None:
+    one = make_engine(f"sqlite:///{tmp_path / 'one.sqlite3'}")
+    two = make_engine(f"sqlite:///{tmp_path / 'two.sqlite3'}")
+    for engine in (one, two):
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    with one.begin() as first, two.begin() as second:
+        first.execute(text("INSERT INTO t VALUES (1)"))
+        second.execute(text("INSERT INTO t VALUES (2)"))  # same thread, other file: no wait
+    one.dispose()
+    two.dispose()
