@@ -43,10 +43,9 @@ from server_stub.assignment.schemas import (
     WithdrawalOut,
     WithdrawIn,
 )
-from server_stub.auth.deps import Caller, Gestionnaire
+from server_stub.auth.deps import Caller, Gestionnaire, require
 from server_stub.auth.models import Role, User
 from server_stub.core.deps import AppSettings, DbSession
-from server_stub.core.errors import Forbidden
 from server_stub.core.routing import api_router
 
 router = api_router(prefix="/assignment", tags=["assignment"])
@@ -57,16 +56,18 @@ _PDF: dict[int | str, dict[str, Any]] = {
 Limit = Annotated[int, Query(ge=1, le=200)]
 
 
-def _validator(user: Caller) -> User:
-    if user.role not in (Role.GESTIONNAIRE, Role.ADMIN, Role.CHEF_CENTRE):
-        raise Forbidden(
-            "La validation des compétences est réservée aux gestionnaires de la DEC et aux "
-            "chefs de centre."
+Validator = Annotated[
+    User,
+    Depends(
+        require(
+            Role.GESTIONNAIRE,
+            Role.ADMIN,
+            Role.CHEF_CENTRE,
+            refusal="La validation des compétences est réservée aux gestionnaires de la DEC et "
+            "aux chefs de centre.",
         )
-    return user
-
-
-Validator = Annotated[User, Depends(_validator)]
+    ),
+]
 
 
 def _pdf(content: bytes, filename: str) -> Response:

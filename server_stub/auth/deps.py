@@ -12,8 +12,10 @@ from server_stub.auth import service
 from server_stub.auth.models import Role, User
 from server_stub.core.deps import DbSession
 from server_stub.core.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
+from server_stub.core.routing import defer, then
 
 _bearer = HTTPBearer(auto_error=False)
+_STAFF_ONLY = "Cette action est réservée aux gestionnaires de la DEC."
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
@@ -28,19 +30,16 @@ async def bearer_token(credentials: Credentials) -> str:
 AccessToken = Annotated[str, Depends(bearer_token)]
 
 
-def _account(session: DbSession, token: AccessToken) -> User:
-    """The caller, even one who must still change a temporary password."""
-    try:
-        return service.authenticate(session, token)
-    finally:
-        # Hands the connection back while the request waits for its endpoint's thread.
-        session.commit()
+async def _account(session: DbSession, token: AccessToken) -> User:
+    """The caller, even one who must still change a temporary password. Looked up on the
+    endpoint's own thread, in its transaction (core/routing.py)."""
+    return defer(session, lambda s: service.authenticate(s, token))
 
 
 Account = Annotated[User, Depends(_account)]
 
 
-async def _caller(user: Account) -> User:
+def _password_changed(user: User) -> User:
     if user.must_change_password:
         raise PasswordChangeRequired(
             "Vous devez d'abord remplacer votre mot de passe temporaire par un mot de passe "
@@ -49,14 +48,23 @@ async def _caller(user: Account) -> User:
     return user
 
 
+async def _caller(user: Account) -> User:
+    return then(user, _password_changed)
+
+
 Caller = Annotated[User, Depends(_caller)]
 
 
-def require(*roles: Role) -> Callable[[User], Awaitable[User]]:
-    async def check(user: Caller) -> User:
+def require(*roles: Role, refusal: str = _STAFF_ONLY) -> Callable[[User], Awaitable[User]]:
+    """A dependency: the caller, if they hold one of `roles`."""
+
+    def allowed(user: User) -> User:
         if user.role not in roles:
-            raise Forbidden("Cette action est réservée aux gestionnaires de la DEC.")
+            raise Forbidden(refusal)
         return user
+
+    async def check(user: Caller) -> User:
+        return then(user, allowed)
 
     return check
 

@@ -14,12 +14,12 @@ from fastapi import Depends, Header, Query, Response, status
 from pydantic import BaseModel
 
 from server_stub.auth import repository as auth_repository
-from server_stub.auth.deps import Caller, Gestionnaire
+from server_stub.auth.deps import Gestionnaire, require
 from server_stub.auth.models import Role, User
 from server_stub.core import clock
 from server_stub.core.database import Base
 from server_stub.core.deps import AppSettings, DbSession
-from server_stub.core.errors import Forbidden, InvalidInput
+from server_stub.core.errors import InvalidInput
 from server_stub.core.routing import api_router
 from server_stub.dec import actions, anomalies, service
 from server_stub.dec.dashboard import dashboard
@@ -56,15 +56,17 @@ router = api_router(prefix="/dec", tags=["dec"])
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
-def _service_recorder(user: Caller) -> User:
-    if user.role not in (Role.GESTIONNAIRE, Role.ADMIN, Role.CHEF_CENTRE):
-        raise Forbidden(
-            "Cette action est réservée aux gestionnaires de la DEC et aux chefs de centre."
+ServiceRecorder = Annotated[
+    User,
+    Depends(
+        require(
+            Role.GESTIONNAIRE,
+            Role.ADMIN,
+            Role.CHEF_CENTRE,
+            refusal="Cette action est réservée aux gestionnaires de la DEC et aux chefs de centre.",
         )
-    return user
-
-
-ServiceRecorder = Annotated[User, Depends(_service_recorder)]
+    ),
+]
 
 
 def _tagged(response: Response, out: DecStatementOut) -> DecStatementOut:

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import pytest
-from fastapi import FastAPI, Response, status
+from fastapi import Depends, FastAPI, Response, status
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from server_stub.core.database import make_engine, make_session_factory
 from server_stub.core.deps import DbSession
-from server_stub.core.routing import api_router
+from server_stub.core.routing import api_router, defer, then
+
+
+def _thread() -> str:
+    return str(threading.get_ident())
+
+
+def _refuse_seven(value: str) -> str:
+    if value.startswith("7@"):
+        raise PermissionError(value)
+    return value
+
+
+async def who(session: DbSession) -> str:
+    return defer(session, lambda s: f"{s.execute(text('SELECT 7')).scalar_one()}@{_thread()}")
+
+
+async def not_seven(value: Annotated[str, Depends(who)]) -> str:
+    return then(value, _refuse_seven)
 
 
 class Out(BaseModel):
@@ -45,6 +65,14 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     @router.get("/count")
     def count(session: DbSession) -> dict[str, int]:
         return {"rows": session.execute(text("SELECT count(*) FROM t")).scalar_one()}
+
+    @router.get("/deferred")
+    def deferred(value: Annotated[str, Depends(who)]) -> dict[str, str]:
+        return {"value": value, "endpoint_thread": _thread()}
+
+    @router.get("/refused")
+    def refused(value: Annotated[str, Depends(not_seven)]) -> dict[str, str]:
+        return {"value": value}
 
     app = FastAPI()
     app.state.session_factory = make_session_factory(engine)
@@ -78,3 +106,14 @@ def test_no_content_has_no_body(client: TestClient) -> None:
     assert response.status_code == 204
     assert response.content == b""
     assert client.get("/count").json() == {"rows": 0}
+
+
+def test_a_deferred_dependency_is_worked_out_on_the_endpoint_thread(client: TestClient) -> None:
+    answer = client.get("/deferred").json()
+    value, thread = answer["value"].split("@")
+    assert value == "7"
+    assert thread == answer["endpoint_thread"]
+
+
+def test_the_checks_of_a_deferred_dependency_run_before_the_endpoint(client: TestClient) -> None:
+    assert client.get("/refused").status_code == 500
