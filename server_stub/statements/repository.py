@@ -28,12 +28,10 @@ _FULL = (
 
 # Built once: building a statement costs more than running it from SQLAlchemy's cache.
 _GET = select(Statement).where(Statement.id == bindparam("id")).options(*_FULL)
-_GET_FOR_UPDATE = _GET.with_for_update(of=Statement)
 
 
-def get(session: Session, statement_id: int, *, for_update: bool = False) -> Statement | None:
-    query = _GET_FOR_UPDATE if for_update else _GET
-    return session.scalars(query, {"id": statement_id}).unique().one_or_none()
+def get(session: Session, statement_id: int) -> Statement | None:
+    return session.scalars(_GET, {"id": statement_id}).unique().one_or_none()
 
 
 # A mission as people read it, in one flat row (facts.MissionRow): the lists are the busiest
