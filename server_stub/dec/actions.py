@@ -311,7 +311,7 @@ def refresh_people_after(
 
 
 def scoped_statement(session: Session, user: User, statement_id: int) -> Statement:
-    statement = statements_repository.get(session, statement_id)
+    statement = statements_repository.get_with_mission(session, statement_id)
     if statement is None or not in_scope(user, statement.convocation.mission.session.office):
         raise NotFound(NOT_FOUND)
     return statement
@@ -385,7 +385,8 @@ def correct(
     _refuse_unless(Action.CORRECT, statement, settings)
     before = statements_service.stored_entry(statement)
     before_total = statement.total
-    computation = statements_service.apply_entry(session, statement, entry)
+    mission = statements_service.mission_of(session, statement)
+    computation = statements_service.apply_entry(session, statement, mission, entry)
     changes = _count_changes(before, entry) or ["Aucun décompte modifié"]
     reason = (
         f"Décompte corrigé par la DEC : {comment} ({'. '.join(changes)}. Total : "
@@ -436,7 +437,12 @@ def enter_indemnity(
         )
     _refuse_unless(Action.ENTER_INDEMNITY, statement, settings)
     statement.direct_indemnity = amount
-    statements_service.apply_entry(session, statement, statements_service.stored_entry(statement))
+    statements_service.apply_entry(
+        session,
+        statement,
+        statements_service.mission_of(session, statement),
+        statements_service.stored_entry(statement),
+    )
     note = f"Indemnité saisie par la DEC : {format_euros(amount)}"
     if comment and comment.strip():
         note += f" ({comment.strip()})"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -79,7 +79,7 @@ def codes_column(found: Sequence[Mapping[str, str]]) -> str:
 def source_of(statement: Statement) -> Source:
     """The values of a statement held in the session, with its unsaved changes."""
     mission = statement.convocation.mission
-    user = statement.convocation.user
+    user = statement.user
     paper = mission.paper
     return Source(
         statement_id=statement.id,
@@ -235,6 +235,19 @@ def _linked(
     return linked
 
 
+def _held_source(row: Mapping[Any, Any], statement: Statement) -> Source:
+    """A statement held in the session: its stored row, with the changes not yet written."""
+    return replace(
+        _source_of_row(row),
+        status=Status(statement.status),
+        entry=statement.entry or {},
+        total=statement.total,
+        submitted_at=statement.submitted_at,
+        dec_corrected=statement.dec_corrected,
+        stored=statement.anomalies or [],
+    )
+
+
 def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -> None:
     """Recomputes the anomalies of statements held in the session (their attributes are set, to
     be written with their other changes) and of those of their people's other statements they
@@ -242,12 +255,15 @@ def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -
 
     Reads with autoflush off: a statement being saved is flushed once, with its anomalies.
     """
-    held = {s.id: source_of(s) for s in statements}
+    held = {s.id: s for s in statements}
     with session.no_autoflush:
-        rows = repository.anomaly_sources_of_people(session, {s.user_id for s in held.values()})
-        sources = [held.get(row["id"]) or _source_of_row(row) for row in rows]
+        rows = repository.anomaly_sources_of_people(session, {s.user_id for s in statements})
+        sources = [
+            _held_source(row, held[row["id"]]) if row["id"] in held else _source_of_row(row)
+            for row in rows
+        ]
         known = {s.statement_id for s in sources}
-        sources += [s for i, s in held.items() if i not in known]
+        sources += [source_of(s) for i, s in held.items() if i not in known]
         computed = _compute_all(sources, today, around=held.keys())
         for statement in statements:
             found = computed[statement.id]

@@ -29,7 +29,8 @@ def detail(
     session: Session, settings: Settings, user: User, statement: Statement
 ) -> DecStatementOut:
     found = anomalies.current(session, statement, clock.today(settings))
-    view = statements_service.view(session, statement, user, settings)
+    mission = statements_service.mission_of(session, statement)
+    view = statements_service.view(session, statement, mission, user, settings)
     ticks = statement.documents_received or {}
     documents = []
     for label in view.computation.documents:
@@ -42,11 +43,10 @@ def detail(
                 received_by=tick.get("by") if tick else None,
             )
         )
-    mission = statement.convocation.mission
-    record = repository.service_record(session, mission.id)
-    person = statement.convocation.user
+    record = repository.service_record(session, mission.mission_id)
+    person = statement.user
     status = Status(statement.status)
-    dec_handled = MissionType(mission.type) in DEC_HANDLED
+    dec_handled = MissionType(mission.mission_type) in DEC_HANDLED
     return DecStatementOut(
         statement=view,
         anomalies=[AnomalyOut.model_validate(a) for a in found],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +23,7 @@ from server_stub.demo.plans import Person, Plan, Planned
 from server_stub.reference.communes import adjacent_pairs, communes
 from server_stub.rules.model import EvaluationMode, MissionType, Residence, TravelMode
 from server_stub.statements import repository
+from server_stub.statements.facts import MissionRow
 from server_stub.statements.lifecycle import DEC_HANDLED, Action
 from server_stub.statements.models import Statement, Status
 from server_stub.statements.service import apply_entry, move
@@ -87,12 +88,17 @@ class Lives:
         self.today = today
         self.gestionnaires = gestionnaires
         self.audit_entries = 0
+        self.missions: Mapping[int, MissionRow] = {}
 
     def live(self, issued: list[Issued], flush_every: int) -> Outcome:
         # In the order the rules read a person's year: car kilometres accumulate in date order
         # and a day's journey belongs to its first mission, so earlier statements come first.
         issued.sort(
             key=lambda i: (i.mission.row.start_date, i.mission.row.start_time, i.statement.id)
+        )
+        self.db.flush()
+        self.missions = repository.mission_rows(
+            self.db, [i.statement.convocation_id for i in issued]
         )
         statuses = dict.fromkeys(Status, 0)
         for n, item in enumerate(issued, start=1):
@@ -229,7 +235,7 @@ class Lives:
         # Some statements waiting at the DEC declare more than they should.
         overstated = plan in (Plan.SUBMITTED, Plan.RETURNED) and rng.random() < 0.12
         entry = build_entry(rng, visit, draft=plan is Plan.DRAFT, overstated=overstated)
-        apply_entry(self.db, statement, entry)
+        apply_entry(self.db, statement, self.missions[statement.convocation_id], entry)
         # The intervenant types only what there is to type: for a mission the DEC pays
         # itself, the travel costs.
         typed = not dec_handled or visit.travel

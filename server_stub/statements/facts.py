@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from server_stub.auth.models import User
 from server_stub.people.service import needs_financial_file
 from server_stub.reference.communes import adjacent_pairs, communes
-from server_stub.reference.models import Mission
 from server_stub.rules import model as rules
 from server_stub.rules.model import MissionType
 from server_stub.statements import repository
@@ -23,23 +22,50 @@ from server_stub.statements.schemas import ComputationOut, EntryIn, MissionOut
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def mission_facts(mission: Mission) -> rules.Mission:
-    paper = mission.paper
+class MissionRow(Protocol):
+    """A mission as `repository.mission_row` and `summaries_of_user` read it."""
+
+    mission_id: int
+    mission_type: str
+    mission_label: str | None
+    session_name: str
+    exam_name: str | None
+    speciality: str | None
+    paper_code: str | None
+    paper_name: str | None
+    paper_kind: str | None
+    evaluation_mode: str | None
+    optional_oral: bool | None
+    pay_group: str | None
+    minutes_per_candidate: int | None
+    lot_size: int | None
+    centre_name: str
+    centre_address: str
+    commune_insee: str
+    start_date: dt.date
+    end_date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    travel_reimbursable: bool
+
+
+def mission_facts(mission: MissionRow) -> rules.Mission:
+    kind, mode = mission.paper_kind, mission.evaluation_mode  # None: a mission without a paper
     return rules.Mission(
-        type=MissionType(mission.type),
+        type=MissionType(mission.mission_type),
         start_date=mission.start_date,
         end_date=mission.end_date,
         start_time=mission.start_time,
         end_time=mission.end_time,
-        commune=communes().require(mission.centre.commune_insee),
+        commune=communes().require(mission.commune_insee),
         travel_reimbursable=mission.travel_reimbursable,
-        pay_group=paper.pay_group if paper else None,
-        paper_kind=rules.PaperKind(paper.kind) if paper else None,
-        evaluation_mode=rules.EvaluationMode(paper.evaluation_mode)
-        if paper
+        pay_group=mission.pay_group,
+        paper_kind=rules.PaperKind(kind) if kind is not None else None,
+        evaluation_mode=rules.EvaluationMode(mode)
+        if mode is not None
         else rules.EvaluationMode.PONCTUEL,
-        minutes_per_candidate=paper.minutes_per_candidate if paper else None,
-        optional_oral=paper.optional_oral if paper else False,
+        minutes_per_candidate=mission.minutes_per_candidate,
+        optional_oral=bool(mission.optional_oral),
         lot_size=mission.lot_size,
     )
 
@@ -56,7 +82,7 @@ def person_facts(user: User, now: dt.datetime) -> rules.Person:
     )
 
 
-def context_facts(session: Session, statement: Statement, mission: Mission) -> rules.Context:
+def context_facts(session: Session, statement: Statement, mission: MissionRow) -> rules.Context:
     """What the person's other missions of the year change for this one."""
     key = (mission.start_date, mission.start_time, statement.id)
     km_before = Decimal(0)
@@ -146,33 +172,6 @@ def stored_computation(statement: Statement) -> ComputationOut:
             travel_eligible=False,
         )
     return ComputationOut.model_validate(data)
-
-
-class MissionRow(Protocol):
-    """A mission as `repository.mission_row` and `summaries_of_user` read it."""
-
-    mission_id: int
-    mission_type: str
-    mission_label: str | None
-    session_name: str
-    exam_name: str | None
-    speciality: str | None
-    paper_code: str | None
-    paper_name: str | None
-    paper_kind: str | None
-    evaluation_mode: str | None
-    optional_oral: bool | None
-    pay_group: str | None
-    minutes_per_candidate: int | None
-    lot_size: int | None
-    centre_name: str
-    centre_address: str
-    commune_insee: str
-    start_date: dt.date
-    end_date: dt.date
-    start_time: dt.time
-    end_time: dt.time
-    travel_reimbursable: bool
 
 
 def mission_out(mission: MissionRow) -> MissionOut:

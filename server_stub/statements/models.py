@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server_stub.auth.models import User
 from server_stub.core.database import Base, Money, UtcDateTime
 from server_stub.reference.models import Convocation
 
@@ -75,6 +76,7 @@ class Statement(Base):
     )
 
     convocation: Mapped[Convocation] = relationship()
+    user: Mapped[User] = relationship()  # the convocation's person, kept beside it
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any, TypeVarTuple, cast
 
@@ -14,24 +14,27 @@ from server_stub.auth.models import User
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import AuditEntry, Statement, Status
 
-_FULL = (
+# Built once: building a statement costs more than running it from SQLAlchemy's cache.
+_GET = select(Statement).where(Statement.id == bindparam("id")).options(joinedload(Statement.user))
+_GET_WITH_MISSION = _GET.options(
     joinedload(Statement.convocation)
     .joinedload(Convocation.mission)
     .options(
         joinedload(Mission.paper).joinedload(Paper.exam).joinedload(Exam.session),
         joinedload(Mission.centre),
         joinedload(Mission.session),
-    ),
-    joinedload(Statement.convocation).joinedload(Convocation.user),
+    )
 )
 
 
-# Built once: building a statement costs more than running it from SQLAlchemy's cache.
-_GET = select(Statement).where(Statement.id == bindparam("id")).options(*_FULL)
-
-
 def get(session: Session, statement_id: int) -> Statement | None:
-    return session.scalars(_GET, {"id": statement_id}).unique().one_or_none()
+    """The statement and its person; its mission is read as a row (`mission_row`)."""
+    return session.scalars(_GET, {"id": statement_id}).one_or_none()
+
+
+def get_with_mission(session: Session, statement_id: int) -> Statement | None:
+    """The statement with its whole mission graph, for the DEC's checks of scope and type."""
+    return session.scalars(_GET_WITH_MISSION, {"id": statement_id}).unique().one_or_none()
 
 
 # A mission as people read it, in one flat row (facts.MissionRow): the lists are the busiest
@@ -72,7 +75,13 @@ def _with_mission(query: Select[*_Columns]) -> Select[*_Columns]:
     )
 
 
-_MISSION = _with_mission(select(*_MISSION_COLUMNS)).where(Mission.id == bindparam("mission_id"))
+_MISSIONS = _with_mission(
+    select(Convocation.id.label("convocation_id"), *_MISSION_COLUMNS).join(
+        Mission, Mission.id == Convocation.mission_id
+    )
+)
+_MISSION = _MISSIONS.where(Convocation.id == bindparam("convocation_id"))
+_MISSIONS_OF = _MISSIONS.where(Convocation.id.in_(bindparam("convocation_ids", expanding=True)))
 
 _SUMMARIES = (
     _with_mission(
@@ -92,8 +101,20 @@ _SUMMARIES = (
 )
 
 
-def mission_row(session: Session, mission_id: int) -> Row[Any]:
-    return cast("Row[Any]", session.execute(_MISSION, {"mission_id": mission_id}).one())
+def mission_row(session: Session, convocation_id: int) -> Row[Any]:
+    """The mission of a convocation (of its statement) as one flat row (facts.MissionRow)."""
+    return cast("Row[Any]", session.execute(_MISSION, {"convocation_id": convocation_id}).one())
+
+
+def mission_rows(session: Session, convocation_ids: Collection[int]) -> dict[int, Row[Any]]:
+    """The same for many convocations, by convocation id, in one query per 500."""
+    ids = sorted(convocation_ids)
+    rows: dict[int, Row[Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = {"convocation_ids": ids[start : start + 500]}
+        for row in session.execute(_MISSIONS_OF, chunk):
+            rows[row.convocation_id] = cast("Row[Any]", row)
+    return rows
 
 
 def summaries_of_user(session: Session, user_id: int) -> Sequence[Row[Any]]:

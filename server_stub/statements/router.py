@@ -38,9 +38,7 @@ def my_convocations(
 def read_statement(
     statement_id: int, response: Response, user: Caller, session: DbSession, settings: AppSettings
 ) -> StatementOut:
-    statement = service.visible(session, user, statement_id)
-    service.acknowledge_dec_correction(session, statement, user, settings)
-    return _tagged(response, service.view(session, statement, user, settings))
+    return _tagged(response, service.read(session, settings, user, statement_id))
 
 
 @router.put("/statements/{statement_id}")

@@ -24,7 +24,6 @@ from server_stub.core.settings import Settings
 from server_stub.dec import anomalies
 from server_stub.dec import repository as dec_repository
 from server_stub.reference.communes import communes, distance_km
-from server_stub.reference.models import Mission
 from server_stub.rules import model as rules
 from server_stub.rules.meals import proposed_meals
 from server_stub.rules.nights import proposed_nights
@@ -34,6 +33,7 @@ from server_stub.statements.lifecycle import DEC_HANDLED, Action, Timing
 from server_stub.statements.models import Statement, Status
 from server_stub.statements.schemas import (
     AuditOut,
+    ComputationOut,
     ConvocationOut,
     EntryIn,
     Labels,
@@ -63,12 +63,11 @@ def _owned(session: Session, user: User, statement_id: int) -> Statement:
     return statement
 
 
-def _mission(statement: Statement) -> Mission:
-    return statement.convocation.mission
+def mission_of(session: Session, statement: Statement) -> facts.MissionRow:
+    return repository.mission_row(session, statement.convocation_id)
 
 
-def _timing(statement: Statement, settings: Settings) -> Timing:
-    mission = _mission(statement)
+def _timing(mission: facts.MissionRow, settings: Settings) -> Timing:
     return Timing(mission.start_date, mission.end_date, clock.today(settings))
 
 
@@ -79,19 +78,20 @@ def stored_entry(statement: Statement) -> EntryIn:
         return EntryIn()
 
 
-def compute(session: Session, statement: Statement, entry: EntryIn) -> rules.Computation:
-    mission = _mission(statement)
+def compute(
+    session: Session, statement: Statement, mission: facts.MissionRow, entry: EntryIn
+) -> rules.Computation:
     return compute_statement(
         facts.mission_facts(mission),
-        facts.person_facts(statement.convocation.user, clock.now()),
+        facts.person_facts(statement.user, clock.now()),
         facts.entry_facts(entry, statement.direct_indemnity),
         facts.context_facts(session, statement, mission),
     )
 
 
-def proposals(statement: Statement, entry: EntryIn) -> Proposals:
+def proposals(statement: Statement, mission: facts.MissionRow, entry: EntryIn) -> Proposals:
     rule_entry = facts.entry_facts(entry, None)
-    user = statement.convocation.user
+    user = statement.user
     departure = (
         user.family_residence
         if entry.travel.departure is rules.Residence.FAMILY
@@ -99,7 +99,7 @@ def proposals(statement: Statement, entry: EntryIn) -> Proposals:
     )
     directory = communes()
     origin = directory.get(departure or "")
-    destination = directory.get(_mission(statement).centre.commune_insee)
+    destination = directory.get(mission.commune_insee)
     suggested = None
     if origin is not None and destination is not None:
         suggested = Decimal(round(2 * distance_km(origin, destination)))
@@ -147,11 +147,13 @@ def labels(
     )
 
 
-def _permissions(statement: Statement, user: User, settings: Settings) -> Permissions:
+def _permissions(
+    statement: Statement, mission: facts.MissionRow, user: User, settings: Settings
+) -> Permissions:
     status = Status(statement.status)
-    timing = _timing(statement, settings)
+    timing = _timing(mission, settings)
     own = statement.user_id == user.id
-    dec_handled = _mission(statement).type in DEC_HANDLED
+    dec_handled = mission.mission_type in DEC_HANDLED
     return Permissions(
         edit=own and timing.started and lifecycle.allowed(Action.SAVE, status),
         validate_=own and timing.started and lifecycle.allowed(Action.SUBMIT, status),
@@ -161,9 +163,20 @@ def _permissions(statement: Statement, user: User, settings: Settings) -> Permis
     )
 
 
-def view(session: Session, statement: Statement, user: User, settings: Settings) -> StatementOut:
-    entry = stored_entry(statement)
-    computation = facts.stored_computation(statement)
+def view(
+    session: Session,
+    statement: Statement,
+    mission: facts.MissionRow,
+    user: User,
+    settings: Settings,
+    *,
+    entry: EntryIn | None = None,
+    computation: ComputationOut | None = None,
+) -> StatementOut:
+    """The statement as its reader sees it; `entry` and `computation`, when the caller has just
+    stored them, spare reading them back from their JSON."""
+    entry = entry or stored_entry(statement)
+    computation = computation or facts.stored_computation(statement)
     history = [
         AuditOut(
             at=row.at,
@@ -175,7 +188,6 @@ def view(session: Session, statement: Statement, user: User, settings: Settings)
         )
         for row in repository.history(session, statement.id)
     ]
-    mission = repository.mission_row(session, statement.convocation.mission_id)
     return StatementOut(
         id=statement.id,
         version=statement.version,
@@ -183,18 +195,24 @@ def view(session: Session, statement: Statement, user: User, settings: Settings)
         labels=labels(
             Status(statement.status), mission, statement.computation or {}, clock.today(settings)
         ),
-        permissions=_permissions(statement, user, settings),
+        permissions=_permissions(statement, mission, user, settings),
         convocation_id=statement.convocation_id,
-        intervenant=statement.convocation.user.full_name,
+        intervenant=statement.user.full_name,
         mission=facts.mission_out(mission),
         entry=entry,
         computation=computation,
-        proposals=proposals(statement, entry),
+        proposals=proposals(statement, mission, entry),
         reason=statement.reason,
         saved_at=statement.saved_at,
         submitted_at=statement.submitted_at,
         history=history,
     )
+
+
+def read(session: Session, settings: Settings, user: User, statement_id: int) -> StatementOut:
+    statement = visible(session, user, statement_id)
+    acknowledge_dec_correction(session, statement, user, settings)
+    return view(session, statement, mission_of(session, statement), user, settings)
 
 
 def summaries(session: Session, user: User, settings: Settings) -> list[ConvocationOut]:
@@ -227,12 +245,14 @@ def _check_version(
         )
 
 
-def _refuse_unless(action: Action, statement: Statement, settings: Settings) -> None:
+def _refuse_unless(
+    action: Action, statement: Statement, mission: facts.MissionRow, settings: Settings
+) -> None:
     status = Status(statement.status)
     if not lifecycle.allowed(action, status):
         raise TransitionRefused(lifecycle.refusal(action, status))
-    if action in (Action.SAVE, Action.SUBMIT) and not _timing(statement, settings).started:
-        start = _mission(statement).start_date
+    if action in (Action.SAVE, Action.SUBMIT) and not _timing(mission, settings).started:
+        start = mission.start_date
         raise TransitionRefused(
             f"La mission commence le {start:%d/%m/%Y} : vous pourrez saisir votre état de frais "
             "à partir de cette date."
@@ -247,18 +267,22 @@ def _problems_error(computation: rules.Computation) -> InvalidInput:
     return InvalidInput(detail, fields=fields)
 
 
-def apply_entry(session: Session, statement: Statement, entry: EntryIn) -> rules.Computation:
+def apply_entry(
+    session: Session, statement: Statement, mission: facts.MissionRow, entry: EntryIn
+) -> rules.Computation:
     """Computes and stores an entry typed by a trusted caller (DEC, import, demo data)."""
-    computation = compute(session, statement, entry)
+    computation = compute(session, statement, mission, entry)
     if computation.problems:
         raise _problems_error(computation)
     _store(statement, entry, computation)
     return computation
 
 
-def _store(statement: Statement, entry: EntryIn, computation: rules.Computation) -> None:
+def _store(statement: Statement, entry: EntryIn, computation: rules.Computation) -> ComputationOut:
+    """Writes the entry and what it computes to; returns the computation as it is read."""
+    stored = facts.computation_out(computation)
     statement.entry = entry.model_dump(mode="json")
-    statement.computation = facts.computation_out(computation).model_dump(mode="json")
+    statement.computation = stored.model_dump(mode="json")
     statement.pay_total = computation.pay_total
     statement.travel_total = computation.travel_total
     statement.total = computation.total
@@ -270,6 +294,7 @@ def _store(statement: Statement, entry: EntryIn, computation: rules.Computation)
         ),
         Decimal(0),
     ).quantize(Decimal("0.01"))
+    return stored
 
 
 def move(
@@ -295,9 +320,11 @@ def move(
 
 def preview(session: Session, user: User, statement_id: int, entry: EntryIn) -> PreviewOut:
     statement = _owned(session, user, statement_id)
-    computation = compute(session, statement, entry)
+    mission = mission_of(session, statement)
+    computation = compute(session, statement, mission, entry)
     return PreviewOut(
-        computation=facts.computation_out(computation), proposals=proposals(statement, entry)
+        computation=facts.computation_out(computation),
+        proposals=proposals(statement, mission, entry),
     )
 
 
@@ -310,39 +337,41 @@ def save(
     if_match: str | None,
 ) -> StatementOut:
     statement = _owned(session, user, statement_id)
-    _check_version(statement, if_match, lambda: view(session, statement, user, settings))
-    _refuse_unless(Action.SAVE, statement, settings)
-    computation = compute(session, statement, entry)
+    mission = mission_of(session, statement)
+    _check_version(statement, if_match, lambda: view(session, statement, mission, user, settings))
+    _refuse_unless(Action.SAVE, statement, mission, settings)
+    computation = compute(session, statement, mission, entry)
     if computation.problems:
         raise _problems_error(computation)
     now = clock.now()
-    _store(statement, entry, computation)
+    stored = _store(statement, entry, computation)
     statement.saved_at = now
     repository.audit(session, statement, user, Action.SAVE, now)
     refresh_anomalies(session, statement, settings)
     session.flush()
-    return view(session, statement, user, settings)
+    return view(session, statement, mission, user, settings, entry=entry, computation=stored)
 
 
 def submit(
     session: Session, settings: Settings, user: User, statement_id: int, if_match: str | None
 ) -> StatementOut:
     statement = _owned(session, user, statement_id)
-    _check_version(statement, if_match, lambda: view(session, statement, user, settings))
-    _refuse_unless(Action.SUBMIT, statement, settings)
+    mission = mission_of(session, statement)
+    _check_version(statement, if_match, lambda: view(session, statement, mission, user, settings))
+    _refuse_unless(Action.SUBMIT, statement, mission, settings)
     entry = stored_entry(statement)
     # Recomputed at validation: rates or other missions of the day may have changed since.
-    computation = compute(session, statement, entry)
+    computation = compute(session, statement, mission, entry)
     if computation.problems:
         raise _problems_error(computation)
     now = clock.now()
-    _store(statement, entry, computation)
+    stored = _store(statement, entry, computation)
     statement.submitted_at = now
     statement.reason = None
     move(session, statement, user, Action.SUBMIT, now)
     refresh_anomalies(session, statement, settings)
     session.flush()
-    return view(session, statement, user, settings)
+    return view(session, statement, mission, user, settings, entry=entry, computation=stored)
 
 
 def declare_not_performed(
@@ -354,9 +383,10 @@ def declare_not_performed(
     if_match: str | None,
 ) -> StatementOut:
     statement = _owned(session, user, statement_id)
-    _check_version(statement, if_match, lambda: view(session, statement, user, settings))
+    mission = mission_of(session, statement)
+    _check_version(statement, if_match, lambda: view(session, statement, mission, user, settings))
     status = Status(statement.status)
-    if _mission(statement).type in DEC_HANDLED or not lifecycle.allowed(
+    if mission.mission_type in DEC_HANDLED or not lifecycle.allowed(
         Action.DECLARE_NOT_PERFORMED, status
     ):
         raise TransitionRefused(lifecycle.refusal(Action.DECLARE_NOT_PERFORMED, status))
@@ -365,7 +395,7 @@ def declare_not_performed(
     move(session, statement, user, Action.DECLARE_NOT_PERFORMED, now, statement.reason)
     refresh_anomalies(session, statement, settings)
     session.flush()
-    return view(session, statement, user, settings)
+    return view(session, statement, mission, user, settings)
 
 
 def refresh_anomalies(session: Session, statement: Statement, settings: Settings) -> None:
@@ -395,11 +425,3 @@ def acknowledge_dec_correction(
         reason="Correction de la DEC consultée par l'intervenant.",
     )
     anomalies.current(session, statement, clock.today(settings))
-
-
-def recompute(session: Session, statement: Statement) -> None:
-    """Computes the stored entry again (after issue, or when the DEC changes reference data)."""
-    entry = stored_entry(statement)
-    computation = compute(session, statement, entry)
-    if not computation.problems:
-        _store(statement, entry, computation)

@@ -77,7 +77,10 @@ def submitted(
     statement = repository.get(world.db, issued.id)
     assert statement is not None
     statements_service.apply_entry(
-        world.db, statement, EntryIn.model_validate(entry if entry is not None else copies())
+        world.db,
+        statement,
+        statements_service.mission_of(world.db, statement),
+        EntryIn.model_validate(entry if entry is not None else copies()),
     )
     statement.submitted_at = at
     statements_service.move(world.db, statement, user, Action.SUBMIT, at)

@@ -89,7 +89,8 @@ def test_stored_amounts_are_what_the_rules_compute_again(db: Session) -> None:
     filled = db.scalars(select(Statement).where(Statement.entry != {})).all()
     assert len(filled) > 50
     for statement in filled:
-        again = service.compute(db, statement, service.stored_entry(statement))
+        mission = service.mission_of(db, statement)
+        again = service.compute(db, statement, mission, service.stored_entry(statement))
         assert not again.problems
         assert (again.pay_total, again.travel_total, again.total) == (
             statement.pay_total,
