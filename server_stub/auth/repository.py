@@ -33,16 +33,21 @@ def token_by_digest(session: Session, digest: str) -> Token | None:
     return session.scalar(select(Token).where(Token.token_hash == digest))
 
 
-_TOKEN_AND_USER = (
-    select(Token, User)
-    .join(User, User.id == Token.user_id)
-    .where(Token.token_hash == bindparam("digest"))
+_ACCESS_TOKEN_OWNER = (
+    select(User, Token.expires_at)
+    .join(Token, Token.user_id == User.id)
+    .where(
+        Token.token_hash == bindparam("digest"),
+        Token.kind == TokenKind.ACCESS,
+        Token.revoked_at.is_(None),
+    )
 )
 
 
-def token_and_user(session: Session, digest: str) -> tuple[Token, User] | None:
-    """The token and its owner in one query: every authenticated request asks for both."""
-    row = session.execute(_TOKEN_AND_USER, {"digest": digest}).first()
+def access_token_owner(session: Session, digest: str) -> tuple[User, dt.datetime] | None:
+    """The owner of an unrevoked access token, and when it expires: every authenticated
+    request asks, so in one query that loads the person alone."""
+    row = session.execute(_ACCESS_TOKEN_OWNER, {"digest": digest}).first()
     return None if row is None else (row[0], row[1])
 
 

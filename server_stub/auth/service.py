@@ -105,11 +105,11 @@ def log_in(session: Session, settings: Settings, login: str, password: str) -> T
 
 
 def authenticate(session: Session, access_token: str) -> User:
-    found = repository.token_and_user(session, token_digest(access_token))
-    if found is None or found[0].kind != TokenKind.ACCESS or found[0].revoked_at is not None:
+    found = repository.access_token_owner(session, token_digest(access_token))
+    if found is None:
         raise NotAuthenticated("Vous n'êtes pas connecté(e). Connectez-vous pour continuer.")
-    token, user = found
-    if token.expires_at <= clock.now():
+    user, expires_at = found
+    if expires_at <= clock.now():
         raise SessionExpired("Votre session a expiré. Reconnectez-vous pour continuer.")
     return user
 

@@ -9,7 +9,7 @@ import threading
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, create_engine, event
+from sqlalchemy import BigInteger, CursorResult, DateTime, Engine, Executable, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -175,3 +175,15 @@ def make_engine(url: str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_rows(
+    session: Session, query: Executable, params: dict[str, Any] | None = None
+) -> CursorResult[Any]:
+    """Runs a query of plain columns on the session's connection and transaction.
+
+    It skips the ORM's handling of results, a large share of a small query's cost. Unlike
+    `session.execute`, it does not flush first: a caller whose read must see its own unwritten
+    changes flushes them.
+    """
+    return session.connection().execute(query, params)

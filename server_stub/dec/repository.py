@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import User
+from server_stub.core.database import read_rows
 from server_stub.dec.models import ServiceRecord
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.rules.anomalies import AnomalyCode
@@ -365,7 +366,7 @@ def anomaly_sources(
         query = query.where(ExamSession.office == office)
     if session_id is not None:
         query = query.where(Mission.session_id == session_id)
-    return list(session.execute(query).mappings())
+    return list(read_rows(session, query).mappings())
 
 
 def anomaly_sources_of_people(session: Session, user_ids: Collection[int]) -> list[RowMapping]:
@@ -374,7 +375,7 @@ def anomaly_sources_of_people(session: Session, user_ids: Collection[int]) -> li
     rows: list[RowMapping] = []
     for start in range(0, len(people), 500):
         chunk = {"people": people[start : start + 500]}
-        rows += session.execute(_ANOMALY_SOURCES_OF_PEOPLE, chunk).mappings()
+        rows += read_rows(session, _ANOMALY_SOURCES_OF_PEOPLE, chunk).mappings()
     return rows
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from decimal import Decimal
-from typing import Any, TypeVarTuple, cast
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Row, Select, bindparam, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.models import User
+from server_stub.core.database import read_rows
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import AuditEntry, Statement, Status
 
@@ -103,7 +104,7 @@ _SUMMARIES = (
 
 def mission_row(session: Session, convocation_id: int) -> Row[Any]:
     """The mission of a convocation (of its statement) as one flat row (facts.MissionRow)."""
-    return cast("Row[Any]", session.execute(_MISSION, {"convocation_id": convocation_id}).one())
+    return read_rows(session, _MISSION, {"convocation_id": convocation_id}).one()
 
 
 def mission_rows(session: Session, convocation_ids: Collection[int]) -> dict[int, Row[Any]]:
@@ -112,14 +113,14 @@ def mission_rows(session: Session, convocation_ids: Collection[int]) -> dict[int
     rows: dict[int, Row[Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = {"convocation_ids": ids[start : start + 500]}
-        for row in session.execute(_MISSIONS_OF, chunk):
-            rows[row.convocation_id] = cast("Row[Any]", row)
+        for row in read_rows(session, _MISSIONS_OF, chunk):
+            rows[row.convocation_id] = row
     return rows
 
 
 def summaries_of_user(session: Session, user_id: int) -> Sequence[Row[Any]]:
     """The person's statements with their missions, latest mission first."""
-    return session.execute(_SUMMARIES, {"user_id": user_id}).all()
+    return read_rows(session, _SUMMARIES, {"user_id": user_id}).all()
 
 
 _ACTIVE_IN_YEAR = (
@@ -196,5 +197,7 @@ _HISTORY = (
 )
 
 
-def history(session: Session, statement_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
-    return session.execute(_HISTORY, {"statement_id": statement_id}).all()
+def history(session: Session, statement_id: int) -> Sequence[Row[Any]]:
+    """The moves and corrections of the statement, this unit of work's own included."""
+    session.flush()
+    return read_rows(session, _HISTORY, {"statement_id": statement_id}).all()
