@@ -7,13 +7,15 @@ import os
 import sqlite3
 import threading
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import BigInteger, CursorResult, DateTime, Engine, Executable, create_engine, event
+from sqlalchemy import BigInteger, CursorResult, DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+_Row = TypeVarTuple("_Row")
 
 
 class Base(DeclarativeBase):
@@ -178,8 +180,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def read_rows(
-    session: Session, query: Executable, params: dict[str, Any] | None = None
-) -> CursorResult[Any]:
+    session: Session, query: TypedReturnsRows[*_Row], params: dict[str, Any] | None = None
+) -> CursorResult[*_Row]:
     """Runs a query of plain columns on the session's connection and transaction.
 
     It skips the ORM's handling of results, a large share of a small query's cost. Unlike

@@ -41,6 +41,7 @@ def get_with_mission(session: Session, statement_id: int) -> Statement | None:
 # A mission as people read it, in one flat row (facts.MissionRow): the lists are the busiest
 # requests, and plain rows cost a fraction of a graph of ORM objects.
 _Columns = TypeVarTuple("_Columns")
+AnyRow = Row[*tuple[Any, ...]]
 _MISSION_COLUMNS = (
     Mission.id.label("mission_id"),
     Mission.type.label("mission_type"),
@@ -102,15 +103,15 @@ _SUMMARIES = (
 )
 
 
-def mission_row(session: Session, convocation_id: int) -> Row[Any]:
+def mission_row(session: Session, convocation_id: int) -> AnyRow:
     """The mission of a convocation (of its statement) as one flat row (facts.MissionRow)."""
     return read_rows(session, _MISSION, {"convocation_id": convocation_id}).one()
 
 
-def mission_rows(session: Session, convocation_ids: Collection[int]) -> dict[int, Row[Any]]:
+def mission_rows(session: Session, convocation_ids: Collection[int]) -> dict[int, AnyRow]:
     """The same for many convocations, by convocation id, in one query per 500."""
     ids = sorted(convocation_ids)
-    rows: dict[int, Row[Any]] = {}
+    rows: dict[int, AnyRow] = {}
     for start in range(0, len(ids), 500):
         chunk = {"convocation_ids": ids[start : start + 500]}
         for row in read_rows(session, _MISSIONS_OF, chunk):
@@ -118,7 +119,7 @@ def mission_rows(session: Session, convocation_ids: Collection[int]) -> dict[int
     return rows
 
 
-def summaries_of_user(session: Session, user_id: int) -> Sequence[Row[Any]]:
+def summaries_of_user(session: Session, user_id: int) -> Sequence[AnyRow]:
     """The person's statements with their missions, latest mission first."""
     return read_rows(session, _SUMMARIES, {"user_id": user_id}).all()
 
@@ -140,8 +141,11 @@ _ACTIVE_IN_YEAR = (
 def active_missions_in_year(
     session: Session, user_id: int, year: int, exclude: int
 ) -> Sequence[Row[int, dt.date, dt.date, dt.time, Decimal]]:
-    """The person's other live statements of the calendar year, with their mission's dates."""
-    return session.execute(
+    """The person's other live statements of the calendar year, with their mission's dates,
+    this unit of work's own changes included."""
+    session.flush()
+    return read_rows(
+        session,
         _ACTIVE_IN_YEAR,
         {
             "user_id": user_id,
@@ -197,7 +201,7 @@ _HISTORY = (
 )
 
 
-def history(session: Session, statement_id: int) -> Sequence[Row[Any]]:
+def history(session: Session, statement_id: int) -> Sequence[AnyRow]:
     """The moves and corrections of the statement, this unit of work's own included."""
     session.flush()
     return read_rows(session, _HISTORY, {"statement_id": statement_id}).all()
