@@ -30,15 +30,6 @@ async def bearer_token(credentials: Credentials) -> str:
 AccessToken = Annotated[str, Depends(bearer_token)]
 
 
-async def _account(session: DbSession, token: AccessToken) -> User:
-    """The caller, even one who must still change a temporary password. Looked up on the
-    endpoint's own thread, in its transaction (core/routing.py)."""
-    return defer(session, lambda s: service.authenticate(s, token))
-
-
-Account = Annotated[User, Depends(_account)]
-
-
 def _password_changed(user: User) -> User:
     if user.must_change_password:
         raise PasswordChangeRequired(
@@ -48,10 +39,18 @@ def _password_changed(user: User) -> User:
     return user
 
 
-async def _caller(user: Account) -> User:
-    return then(user, _password_changed)
+# Both are looked up on the endpoint's own thread, in its transaction (core/routing.py), and
+# depend on the session and the token directly: every level of dependencies costs each request.
+async def _account(session: DbSession, token: AccessToken) -> User:
+    """The caller, even one who must still change a temporary password."""
+    return defer(session, lambda s: service.authenticate(s, token))
 
 
+async def _caller(session: DbSession, token: AccessToken) -> User:
+    return defer(session, lambda s: _password_changed(service.authenticate(s, token)))
+
+
+Account = Annotated[User, Depends(_account)]
 Caller = Annotated[User, Depends(_caller)]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Select, bindparam, literal_column, select
+from sqlalchemy import Row, Select, bindparam, insert, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.models import User
@@ -156,6 +156,9 @@ def active_missions_in_year(
     ).all()
 
 
+_AUDIT = insert(AuditEntry)
+
+
 def audit(
     session: Session,
     statement: Statement,
@@ -167,16 +170,18 @@ def audit(
     to_status: Status | None = None,
     reason: str | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            statement_id=statement.id,
-            actor_id=actor.id if actor else None,
-            at=at,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-        )
+    """Writes one entry of the statement's audit trail now, in the unit's transaction."""
+    session.connection().execute(
+        _AUDIT,
+        {
+            "statement_id": statement.id,
+            "actor_id": actor.id if actor else None,
+            "at": at,
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "reason": reason,
+        },
     )
 
 

@@ -346,8 +346,8 @@ def save(
     now = clock.now()
     stored = _store(statement, entry, computation)
     statement.saved_at = now
-    repository.audit(session, statement, user, Action.SAVE, now)
     refresh_anomalies(session, statement, settings)
+    repository.audit(session, statement, user, Action.SAVE, now)
     session.flush()
     return view(session, statement, mission, user, settings, entry=entry, computation=stored)
 
