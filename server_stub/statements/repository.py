@@ -16,20 +16,22 @@ from server_stub.reference.models import Centre, Convocation, Exam, ExamSession,
 from server_stub.statements.models import AuditEntry, Statement, Status
 
 # Built once: building a statement costs more than running it from SQLAlchemy's cache.
-_GET = select(Statement).where(Statement.id == bindparam("id")).options(joinedload(Statement.user))
+_GET = select(Statement).where(Statement.id == bindparam("id"))
 _GET_WITH_MISSION = _GET.options(
+    joinedload(Statement.user),
     joinedload(Statement.convocation)
     .joinedload(Convocation.mission)
     .options(
         joinedload(Mission.paper).joinedload(Paper.exam).joinedload(Exam.session),
         joinedload(Mission.centre),
         joinedload(Mission.session),
-    )
+    ),
 )
 
 
 def get(session: Session, statement_id: int) -> Statement | None:
-    """The statement and its person; its mission is read as a row (`mission_row`)."""
+    """The statement alone: its person, most often the caller, is then taken from the session
+    without a query, and its mission is read as a row (`mission_row`)."""
     return session.scalars(_GET, {"id": statement_id}).one_or_none()
 
 
