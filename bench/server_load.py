@@ -4,14 +4,19 @@ Two figures, each beside the same measurement of a trivial FastAPI endpoint serv
 (uvicorn on 127.0.0.1, as many worker processes as the server) in the same run:
 
 - latency: 50 users with 1 s think time; p50 and p99 per endpoint (target p99 ≤ 50 ms);
-- capacity: closed loop without think time; requests/s (target ≥ 40 % of the trivial endpoint).
+- capacity: closed loop without think time; requests/s (target ≥ 40 % of the trivial endpoint),
+  in rounds alternating between the two servers.
 
-    python bench/server_load.py [--scale 10] [--postgres URL] [--seconds 30] [--workers 1]
+    python bench/server_load.py [--scale 10] [--postgres URL] [--seconds 30] [--workers N]
+                                [--rounds 3]
+
+Both servers run one process per core by default, as the README advises for production.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -163,7 +168,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--closed-users", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=1, help="server processes, for both")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations, capacity phase")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes, for both"
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="imagin-bench-"))
@@ -176,7 +184,7 @@ def main() -> int:
     started = time.perf_counter()
     subprocess.run(
         [str(BIN / "imagin-server"), "demo-data", "--scale", str(args.scale)],
-        env={**__import__("os").environ, **env},
+        env={**os.environ, **env},
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -226,17 +234,23 @@ def main() -> int:
         print(f"latency: worst p99 {worst:.1f} ms (target ≤ 50 ms)")
 
         closed = min(args.closed_users, len(people))
-        print(f"\ncapacity: closed loop, {closed} users, no think time, {args.seconds:.0f} s")
-        app_timings = defaultdict(list)
-        requests, elapsed = run_users(
-            lambda i: Intervenant(app_base, *people[i], app_timings), closed, args.seconds, 0
+        rounds = max(1, args.rounds)
+        each = args.seconds / rounds
+        print(
+            f"\ncapacity: closed loop, {closed} users, no think time, {rounds} alternating "
+            f"rounds of {each:.0f} s (the machine's speed drifts: both see the same drift)"
         )
-        app_rps = requests / elapsed
-        trivial_timings = defaultdict(list)
-        requests, elapsed = run_users(
-            lambda i: Trivial(trivial_base, trivial_timings), closed, args.seconds, 0
-        )
-        trivial_rps = requests / elapsed
+        totals = {"imagin": [0, 0.0], "trivial": [0, 0.0]}
+        loops: dict[str, Callable[[int], object]] = {
+            "imagin": lambda i: Intervenant(app_base, *people[i], defaultdict(list)),
+            "trivial": lambda i: Trivial(trivial_base, defaultdict(list)),
+        }
+        for _ in range(rounds):
+            for name, make in loops.items():
+                requests, elapsed = run_users(make, closed, each, 0)
+                totals[name][0] += requests
+                totals[name][1] += elapsed
+        app_rps, trivial_rps = (requests / elapsed for requests, elapsed in totals.values())
         print(f"  imagin  {app_rps:7.1f} requests/s")
         print(f"  trivial {trivial_rps:7.1f} requests/s")
         print(
