@@ -160,6 +160,18 @@ def test_logout_revokes_the_tokens(client: TestClient, world: World) -> None:
     assert refreshed.status_code == 401
 
 
+def test_a_refresh_token_does_not_open_the_api(client: TestClient, world: World) -> None:
+    user = world.person()
+    world.commit()
+    tokens = client.post(
+        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
+    ).json()
+    headers = {"Authorization": f"Bearer {tokens['refresh_token']}"}
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["type"] == "not_authenticated"
+
+
 def test_expired_access_token_says_the_session_expired(
     client: TestClient, world: World, db: Session
 ) -> None:

@@ -1,0 +1,28 @@
+"""Plain column reads on the session's connection: same transaction, no implicit flush."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from server_stub.auth.models import User
+from server_stub.core.database import read_rows
+from tests.server_stub.factories import World
+
+_FIRST_NAME = select(User.first_name).where(User.id == bindparam("id"))
+
+
+def test_reads_what_the_unit_has_flushed_and_not_what_it_has_not(world: World, db: Session) -> None:
+    person = world.person()  # flushed, not committed
+    assert read_rows(db, _FIRST_NAME, {"id": person.id}).scalar_one() == person.first_name
+
+    person.first_name = "Anne-Sophie"
+    assert read_rows(db, _FIRST_NAME, {"id": person.id}).scalar_one() != "Anne-Sophie"
+    db.flush()
+    assert read_rows(db, _FIRST_NAME, {"id": person.id}).scalar_one() == "Anne-Sophie"
+
+
+def test_rows_carry_the_columns_types_and_labels(world: World, db: Session) -> None:
+    person = world.person()
+    row = read_rows(db, select(User.id, User.locked_until, User.login.label("identifier"))).one()
+    assert (row.id, row.identifier, row.locked_until) == (person.id, person.login, None)
