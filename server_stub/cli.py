@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from server_stub.core.database import make_engine, make_session_factory
+from server_stub.core.database import make_engine, make_session_factory, refresh_statistics
 from server_stub.core.migrate import upgrade
 from server_stub.core.settings import get_settings
 
@@ -58,9 +58,10 @@ def demo_data(args: argparse.Namespace) -> int:
     from server_stub.demo.accounts import listing
     from server_stub.demo.generate import generate
 
-    factory = make_session_factory(_engine())
-    with factory.begin() as session:
+    engine = _engine()
+    with make_session_factory(engine).begin() as session:
         summary = generate(session, scale=args.scale, seed=args.seed, reset=not args.keep)
+    refresh_statistics(engine)
     log.info(
         "Données de démonstration créées : %s convocations, %s intervenants.",
         summary.get("convocations"),
@@ -76,9 +77,9 @@ def demo_data(args: argparse.Namespace) -> int:
 def import_file(args: argparse.Namespace) -> int:
     from server_stub.importing.loader import ImportRejected, import_session
 
-    factory = make_session_factory(_engine())
+    engine = _engine()
     try:
-        with factory.begin() as session:
+        with make_session_factory(engine).begin() as session:
             summary = import_session(session, Path(args.file))
     except ImportRejected as rejected:
         count = len(rejected.errors)
@@ -86,6 +87,7 @@ def import_file(args: argparse.Namespace) -> int:
         lines += [f"  {path} : {message}" for path, message in rejected.errors]
         sys.stderr.write("\n".join(lines) + "\n")
         return 1
+    refresh_statistics(engine)
     passwords = summary.pop("temporary_passwords", {})  # type: ignore[misc]
     log.info("Import terminé : %s", summary)
     if passwords:

@@ -189,3 +189,14 @@ def read_rows(
     changes flushes them.
     """
     return session.connection().execute(query, params)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Has the database measure its tables again, after a bulk load (demo data, an import).
+
+    Without it the query planner works from the sizes it last saw, empty tables say: on
+    PostgreSQL a person's list of convocations then joins whole tables, until autovacuum gets
+    to it; SQLite never measures on its own.
+    """
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
