@@ -76,6 +76,18 @@ def codes_column(found: Sequence[Mapping[str, str]]) -> str:
     return f" {' '.join(codes)} " if codes else ""
 
 
+def _own_values(statement: Statement) -> dict[str, Any]:
+    """What a statement held in the session says of itself, its unsaved changes included."""
+    return {
+        "status": Status(statement.status),
+        "entry": statement.entry or {},
+        "total": statement.total,
+        "submitted_at": statement.submitted_at,
+        "dec_corrected": statement.dec_corrected,
+        "stored": statement.anomalies or [],
+    }
+
+
 def source_of(statement: Statement) -> Source:
     """The values of a statement held in the session, with its unsaved changes."""
     mission = statement.convocation.mission
@@ -84,12 +96,7 @@ def source_of(statement: Statement) -> Source:
     return Source(
         statement_id=statement.id,
         user_id=statement.user_id,
-        status=Status(statement.status),
-        entry=statement.entry or {},
-        total=statement.total,
-        submitted_at=statement.submitted_at,
-        dec_corrected=statement.dec_corrected,
-        stored=statement.anomalies or [],
+        **_own_values(statement),
         mission_type=MissionType(mission.type),
         start_date=mission.start_date,
         end_date=mission.end_date,
@@ -237,15 +244,7 @@ def _linked(
 
 def _held_source(row: Mapping[Any, Any], statement: Statement) -> Source:
     """A statement held in the session: its stored row, with the changes not yet written."""
-    return replace(
-        _source_of_row(row),
-        status=Status(statement.status),
-        entry=statement.entry or {},
-        total=statement.total,
-        submitted_at=statement.submitted_at,
-        dec_corrected=statement.dec_corrected,
-        stored=statement.anomalies or [],
-    )
+    return replace(_source_of_row(row), **_own_values(statement))
 
 
 def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -> None:
