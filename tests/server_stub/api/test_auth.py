@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from server_stub.auth.identifiers import base_identifier, unique_identifier
-from server_stub.auth.models import Token
+from server_stub.auth.models import Token, User
 from tests.server_stub.factories import PASSWORD, World, log_in
 
 NEW_PASSWORD = "Nouveau-Mot2passe!"
@@ -131,12 +131,18 @@ def test_weak_new_password_is_refused_with_what_is_missing(
     assert "au moins 12 caractères" in response.json()["fields"]["new_password"]
 
 
-def test_refresh_rotates_the_refresh_token(client: TestClient, world: World) -> None:
+def _tokens(client: TestClient, world: World) -> dict[str, str]:
+    """A new person's tokens, as the log-in answers them."""
     user = world.person()
     world.commit()
-    tokens = client.post(
-        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
-    ).json()
+    response = client.post("/api/v1/auth/login", json={"login": user.login, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+def test_refresh_rotates_the_refresh_token(client: TestClient, world: World) -> None:
+    tokens = _tokens(client, world)
     response = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert response.status_code == 200
     again = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
@@ -145,11 +151,7 @@ def test_refresh_rotates_the_refresh_token(client: TestClient, world: World) -> 
 
 
 def test_logout_revokes_the_tokens(client: TestClient, world: World) -> None:
-    user = world.person()
-    world.commit()
-    tokens = client.post(
-        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
-    ).json()
+    tokens = _tokens(client, world)
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     response = client.post(
         "/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]}, headers=headers
@@ -161,11 +163,7 @@ def test_logout_revokes_the_tokens(client: TestClient, world: World) -> None:
 
 
 def test_a_refresh_token_does_not_open_the_api(client: TestClient, world: World) -> None:
-    user = world.person()
-    world.commit()
-    tokens = client.post(
-        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
-    ).json()
+    tokens = _tokens(client, world)
     headers = {"Authorization": f"Bearer {tokens['refresh_token']}"}
     response = client.get("/api/v1/me", headers=headers)
     assert response.status_code == 401
@@ -187,15 +185,14 @@ def test_expired_access_token_says_the_session_expired(
     assert "expiré" in response.json()["detail"]
 
 
-def test_tokens_are_stored_hashed(client: TestClient, world: World, db: Session) -> None:
-    user = world.person()
-    world.commit()
-    tokens = client.post(
-        "/api/v1/auth/login", json={"login": user.login, "password": PASSWORD}
-    ).json()
+def test_passwords_and_tokens_are_stored_hashed(
+    client: TestClient, world: World, db: Session
+) -> None:
+    tokens = _tokens(client, world)
     stored = {t.token_hash for t in db.query(Token).all()}
     assert tokens["access_token"] not in stored
-    assert user.password_hash.startswith("$argon2id$")
+    assert tokens["refresh_token"] not in stored
+    assert all(u.password_hash.startswith("$argon2id$") for u in db.query(User).all())
 
 
 def test_no_token_is_refused(client: TestClient) -> None:
