@@ -22,6 +22,10 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 # Dependencies that do no I/O are coroutines: FastAPI runs them on the event loop instead of
 # hopping to a worker thread for each.
 async def bearer_token(credentials: Credentials) -> str:
+    return _token(credentials)
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None:
         raise NotAuthenticated("Vous n'êtes pas connecté(e). Connectez-vous pour continuer.")
     return credentials.credentials
@@ -40,13 +44,16 @@ def _password_changed(user: User) -> User:
 
 
 # Both are looked up on the endpoint's own thread, in its transaction (core/routing.py), and
-# depend on the session and the token directly: every level of dependencies costs each request.
-async def _account(session: DbSession, token: AccessToken) -> User:
+# depend on the session and the credentials directly: every dependency FastAPI resolves costs
+# each request about as much as a small query.
+async def _account(session: DbSession, credentials: Credentials) -> User:
     """The caller, even one who must still change a temporary password."""
+    token = _token(credentials)
     return defer(session, lambda s: service.authenticate(s, token))
 
 
-async def _caller(session: DbSession, token: AccessToken) -> User:
+async def _caller(session: DbSession, credentials: Credentials) -> User:
+    token = _token(credentials)
     return defer(session, lambda s: _password_changed(service.authenticate(s, token)))
 
 
