@@ -175,8 +175,10 @@ def view(
 ) -> StatementOut:
     """The statement as its reader sees it; `entry` and `computation`, when the caller has just
     stored them, spare reading them back from their JSON."""
-    entry = entry or stored_entry(statement)
-    computation = computation or facts.stored_computation(statement)
+    if entry is None:
+        entry = stored_entry(statement)
+    if computation is None:
+        computation = facts.stored_computation(statement)
     history = [
         AuditOut(
             at=row.at,
