@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-server lint format bench screenshots openapi bootstrap clean
+.PHONY: run test test-server lint format bench screenshots openapi access-matrix bootstrap clean \
+	lock licences package
 
-$(STAMP): pyproject.toml scripts/bootstrap.sh
+$(STAMP): pyproject.toml scripts/bootstrap.sh requirements/dev.txt requirements/pip.txt
 	@bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
 	@touch $(STAMP)
 
@@ -30,15 +31,29 @@ format: $(STAMP)
 openapi: $(STAMP)
 	$(BIN)/python -m server_stub.openapi docs/openapi.json
 
+access-matrix: $(STAMP)
+	$(BIN)/python -m tests.server_stub.api.access_matrix docs/access-matrix.md
+
+# Every benchmark, even when one misses its target, then one table of the judged figures.
 bench: $(STAMP)
-	$(BIN)/python bench/server_load.py
-	$(BIN)/python bench/dec_bulk.py
-	$(BIN)/python bench/assignment.py
-	$(BIN)/python bench/recap_pdf.py
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/client_startup.py
+	$(BIN)/python bench/run_all.py
 
 screenshots: $(STAMP)
-	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python -m client.ui.help.screenshots
+	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python scripts/screenshots.py
+
+# After any change of dependencies in pyproject.toml: rewrite the hashed locks, then install them.
+lock: $(STAMP)
+	bash scripts/lock.sh
+	@bash scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
+	@touch $(STAMP)
+
+# The desktop client as a PyInstaller folder, a .deb and a tarball, in dist/ (scripts/package.sh).
+package: $(STAMP)
+	bash scripts/package.sh dist
+
+# The licence of every locked dependency, checked against EUPL-1.2 (a test keeps it current).
+licences: $(STAMP)
+	$(BIN)/python scripts/licences.py docs/licences.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
