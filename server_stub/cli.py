@@ -1,9 +1,9 @@
-"""`imagin-server serve | init-db | demo-data | import FILE | create-user`."""
+"""The `imagin-server` commands: serve, init-db, demo-data, import, create-user, nir-key,
+collect-documents, payment create-due (`imagin-server --help`)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
@@ -16,6 +16,11 @@ from server_stub.core.migrate import upgrade
 from server_stub.core.settings import get_settings
 
 log = logging.getLogger("imagin.server")
+
+# An idle connection stays open through a person's reading pause, so that their next action
+# pays no new TCP and TLS handshake: longer than the client's 4 minutes (client/api/client.py),
+# so that the client is the one to close it, never the server under a request in flight.
+KEEP_ALIVE_SECONDS = 300
 
 
 def _engine() -> Engine:
@@ -40,10 +45,15 @@ def serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
+            timeout_keep_alive=args.keep_alive,
         )
     else:
         uvicorn.run(
-            create_app(engine=engine), host=args.host, port=args.port, log_level=args.log_level
+            create_app(engine=engine),
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            timeout_keep_alive=args.keep_alive,
         )
     return 0
 
@@ -56,10 +66,21 @@ def init_db(_: argparse.Namespace) -> int:
 
 def demo_data(args: argparse.Namespace) -> int:
     from server_stub.demo.accounts import listing
-    from server_stub.demo.generate import generate
+    from server_stub.demo.generate import existing_data, generate
 
     engine = _engine()
     with make_session_factory(engine).begin() as session:
+        found = existing_data(session)
+        if found and not args.force:
+            held = ", ".join(found)
+            sys.stderr.write(
+                f"La base de données n'est pas vide ({held}) : rien n'a été modifié.\n"
+                "Les données de démonstration "
+                + ("s'ajouteraient à" if args.keep else "remplaceraient")
+                + " ces données, avec des comptes dont le mot de passe est publié. Pour le "
+                "faire quand même, relancez avec --force.\n"
+            )
+            return 1
         summary = generate(session, scale=args.scale, seed=args.seed, reset=not args.keep)
     refresh_statistics(engine)
     log.info(
@@ -98,11 +119,35 @@ def import_file(args: argparse.Namespace) -> int:
 
 
 def create_user(args: argparse.Namespace) -> int:
+    """Creates an account with a generated temporary password, printed once (never logged,
+    never stored in clear): the person replaces it at their first log-in. A gestionnaire
+    works for the offices given, a chef de centre answers for the centres given (by code)."""
     from server_stub.auth.accounts import create_account
+    from server_stub.core.security import temporary_password
+    from server_stub.reference.repository import centre_ids_by_code
 
-    password = args.password or getpass.getpass("Mot de passe : ")
+    offices = [o.strip() for o in args.office or [] if o.strip()]
+    codes = [c.strip() for c in args.centre or [] if c.strip()]
+    problem = None
+    if args.role == "GESTIONNAIRE" and not offices:
+        problem = "Un gestionnaire travaille pour au moins un service : précisez --office."
+    elif args.role == "CHEF_CENTRE" and not codes:
+        problem = "Un chef de centre répond d'au moins un centre : précisez --centre."
+    elif offices and args.role != "GESTIONNAIRE":
+        problem = "Seul un gestionnaire est rattaché à un service (--office)."
+    elif codes and args.role != "CHEF_CENTRE":
+        problem = "Seul un chef de centre est rattaché à un centre (--centre)."
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return 2
+    password = temporary_password()
     factory = make_session_factory(_engine())
     with factory.begin() as session:
+        found = centre_ids_by_code(session, codes)
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            sys.stderr.write(f"Centre inconnu : {', '.join(unknown)}.\n")
+            return 2
         user = create_account(
             session,
             first_name=args.first_name,
@@ -111,9 +156,60 @@ def create_user(args: argparse.Namespace) -> int:
             password=password,
             login=args.login,
             academic=args.academic,
-            temporary=args.temporary,
+            temporary=True,
+            offices=offices,
+            centres=[found[c] for c in codes],
         )
-        log.info("Compte créé : %s (%s)", user.login, user.role)
+        login, role = user.login, user.role
+    log.info("Compte créé : %s (%s)", login, role)
+    sys.stdout.write(
+        f"identifiant\t{login}\nmot de passe temporaire\t{password}\n"
+        "Transmettez-le à la personne : il ne sera plus affiché, et devra être remplacé à la "
+        "première connexion.\n"
+    )
+    return 0
+
+
+def nir_key(_: argparse.Namespace) -> int:
+    from server_stub.people.nir_store import new_key
+
+    sys.stdout.write(
+        f"{new_key()}\nÀ placer dans IMAGIN_NIR_KEY (hors de la base et de ses sauvegardes) : "
+        "les numéros de sécurité sociale sont chiffrés avec cette clé.\n"
+    )
+    return 0
+
+
+def collect_documents(args: argparse.Namespace) -> int:
+    """Deletes the stored supporting documents no row refers to any more (and that nobody wrote
+    during the grace period): after a restore, or daily."""
+    from server_stub.documents.service import collect
+    from server_stub.documents.store import store_for
+
+    settings = get_settings()
+    grace = settings.documents_grace_seconds if args.grace is None else args.grace
+    factory = make_session_factory(_engine())
+    with factory.begin() as session:
+        gone = collect(session, store_for(settings), grace)
+    log.info("Documents sans référence supprimés : %s", gone)
+    return 0
+
+
+def payment_create_due(_: argparse.Namespace) -> int:
+    """Creates today's payment batch of each office of IMAGIN_PAYMENT_AUTO_OFFICES that has
+    none yet (payment/scheduled.py): for a systemd timer, safe to run from several servers."""
+    from server_stub.payment.scheduled import create_due
+
+    settings = get_settings()
+    try:
+        run = create_due(make_session_factory(_engine()), settings)
+    except ValueError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    if run.waiting:
+        log.info("%s", run.waiting)
+    for outcome in run.outcomes:
+        log.info("%s : %s", outcome.office, outcome.message)
     return 0
 
 
@@ -128,6 +224,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers", type=int, default=1, help="processus serveurs (un par cœur au plus)"
     )
+    p.add_argument(
+        "--keep-alive",
+        type=int,
+        default=KEEP_ALIVE_SECONDS,
+        metavar="SECONDES",
+        help="durée pendant laquelle une connexion inactive reste ouverte "
+        f"(défaut : {KEEP_ALIVE_SECONDS} s)",
+    )
     p.set_defaults(run=serve)
 
     p = commands.add_parser("init-db", help="créer ou mettre à jour le schéma")
@@ -139,6 +243,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, default=1, help="multiplier le volume (bancs d'essai)")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--keep", action="store_true", help="ajouter sans effacer l'existant")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="accepter une base qui contient déjà des données (effacées, sauf avec --keep)",
+    )
     p.add_argument("--accounts-file", help="écrire les comptes de démonstration (JSON) ici")
     p.set_defaults(run=demo_data)
 
@@ -146,7 +255,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(run=import_file)
 
-    p = commands.add_parser("create-user", help="créer un compte")
+    p = commands.add_parser(
+        "create-user", help="créer un compte (mot de passe temporaire affiché une fois)"
+    )
     p.add_argument("first_name")
     p.add_argument("last_name")
     p.add_argument(
@@ -154,13 +265,41 @@ def parser() -> argparse.ArgumentParser:
         default="INTERVENANT",
         choices=["INTERVENANT", "GESTIONNAIRE", "CHEF_CENTRE", "ADMIN"],
     )
-    p.add_argument("--login", help="identifiant (sinon calculé à partir du nom)")
-    p.add_argument("--password", help="mot de passe (sinon demandé)")
-    p.add_argument("--academic", action="store_true", help="compte académique (interne)")
     p.add_argument(
-        "--temporary", action="store_true", help="mot de passe à changer à la première connexion"
+        "--office",
+        action="append",
+        help="service d'un gestionnaire, p. ex. DEC (à répéter pour plusieurs services)",
     )
+    p.add_argument(
+        "--centre",
+        action="append",
+        help="code du centre d'un chef de centre (à répéter pour plusieurs centres)",
+    )
+    p.add_argument("--login", help="identifiant (sinon calculé à partir du nom)")
+    p.add_argument("--academic", action="store_true", help="compte académique (interne)")
     p.set_defaults(run=create_user)
+
+    p = commands.add_parser(
+        "nir-key", help="tirer une clé de chiffrement des numéros de sécurité sociale"
+    )
+    p.set_defaults(run=nir_key)
+
+    p = commands.add_parser(
+        "collect-documents", help="supprimer les pièces justificatives que plus rien ne cite"
+    )
+    p.add_argument(
+        "--grace", type=int, help="garder celles écrites depuis moins de N secondes (600)"
+    )
+    p.set_defaults(run=collect_documents)
+
+    p = commands.add_parser("payment", help="paiement : lots créés automatiquement")
+    payment = p.add_subparsers(dest="payment_command", required=True)
+    due = payment.add_parser(
+        "create-due",
+        help="créer le lot du jour de chaque service de IMAGIN_PAYMENT_AUTO_OFFICES "
+        "(jour ouvré TARGET2, à partir de IMAGIN_PAYMENT_AUTO_TIME)",
+    )
+    due.set_defaults(run=payment_create_due)
     return root
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from server_stub.auth import repository
@@ -22,9 +24,15 @@ def create_account(
     academic: bool = False,
     temporary: bool = True,
     category: Category | None = None,
+    offices: Sequence[str] = (),
+    centres: Sequence[int] = (),
+    flush: bool = True,
     **profile: object,
 ) -> User:
-    """`password_hash` lets bulk generators hash one password once for many accounts."""
+    """`password_hash` lets bulk generators hash one password once for many accounts.
+    `offices`: those a gestionnaire works for; `centres`: those a chef de centre answers for.
+    A bulk load passes `flush=False` and flushes its accounts together (an account with
+    offices or centres is flushed at once: its memberships need its id)."""
     if password_hash is None:
         if password is None:
             raise ValueError("a password or its hash is required")
@@ -39,10 +47,13 @@ def create_account(
         category=category,
         password_hash=password_hash,
         must_change_password=temporary,
-        failed_logins=0,
         disability=False,
         **profile,
     )
     session.add(user)
-    session.flush()
+    if flush or offices or centres:
+        session.flush()
+    if offices or centres:
+        repository.add_memberships(session, user.id, offices, centres)
+        session.flush()
     return user

@@ -5,22 +5,23 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from server_stub.auth.models import Category, Role
+from server_stub.core.wire import WireIn
 
 
-class LoginIn(BaseModel):
+class LoginIn(WireIn):
     login: str = Field(min_length=1, max_length=120)
     password: str = Field(min_length=1, max_length=200)
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(WireIn):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
-class LogoutIn(BaseModel):
+class LogoutIn(WireIn):
     refresh_token: str | None = Field(default=None, max_length=200)
 
 
-class PasswordChangeIn(BaseModel):
+class PasswordChangeIn(WireIn):
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200)
 

@@ -9,7 +9,15 @@ import threading
 from decimal import Decimal
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import BigInteger, CursorResult, DateTime, Engine, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    CursorResult,
+    DateTime,
+    Engine,
+    create_engine,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import TypeDecorator
@@ -191,6 +199,11 @@ def read_rows(
     return session.connection().execute(query, params)
 
 
+def ping(session: Session) -> None:
+    """Asks the database the simplest question: raises when it cannot answer."""
+    session.connection().exec_driver_sql("SELECT 1")
+
+
 def refresh_statistics(engine: Engine) -> None:
     """Has the database measure its tables again, after a bulk load (demo data, an import).
 
@@ -199,4 +212,38 @@ def refresh_statistics(engine: Engine) -> None:
     to it; SQLite never measures on its own.
     """
     with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql(_analyze(connection.dialect.name))
+
+
+def measure_loaded(session: Session) -> None:
+    """Has the database measure its tables within a bulk load's own transaction.
+
+    A load that fills tables in one transaction (demo data, an import) and then reads them row
+    by row would otherwise be planned from the sizes the tables had before it began: empty, on
+    PostgreSQL, so every lookup walks whole tables. `ANALYZE` inside the transaction counts the
+    transaction's own rows.
+    """
+    session.flush()
+    connection = session.connection()
+    connection.exec_driver_sql(_analyze(connection.dialect.name))
+
+
+def _analyze(dialect: str) -> str:
+    """The statement that measures IMAG'IN's own tables. On PostgreSQL a bare `ANALYZE` would
+    lock and measure every table of the database, other schemas' included."""
+    if dialect != "postgresql":
+        return "ANALYZE"  # SQLite: one file, the application's tables alone
+    return "ANALYZE " + ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+
+
+def lock_migrations(connection: Connection) -> None:
+    """Holds, until the transaction ends, the lock of the schema's migrations (PostgreSQL).
+
+    Several server processes, or hosts, starting together: the first upgrades the schema, the
+    others wait here and then find nothing to do. One lock per schema. SQLite serialises writers
+    on its own.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(hashtext('imagin-migrations:' || current_schema()))"
+        )

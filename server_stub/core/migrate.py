@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from server_stub.core.database import lock_migrations
+
 
 def alembic_config(url: str) -> Config:
     config = Config()
@@ -19,5 +21,6 @@ def alembic_config(url: str) -> Config:
 def upgrade(engine: Engine) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        lock_migrations(connection)  # processes starting together upgrade once
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

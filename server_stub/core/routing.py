@@ -26,41 +26,43 @@ from sqlalchemy.orm import Session
 
 _ONE_TRIP = "__imagin_one_trip__"
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class Deferred:
     """A dependency's value that needs the database, worked out on the endpoint's thread.
 
-    `defer(session, produce)` stands for `produce(session)`; `then(value, check)` adds a check
-    to run on it (a role, say). The route replaces it by its value before the endpoint runs:
-    the endpoint receives what the dependency is annotated with.
+    `defer(session, produce)` stands for `produce(session)`; `then(value, check)` stands for
+    `check(value)`. The route replaces each by its value before the endpoint runs: the endpoint
+    receives what the dependency is annotated with. A value is worked out once per request,
+    however many dependencies build on it (FastAPI hands the same object to each of them): who
+    is calling is looked up once, then each check of a route runs on that one answer.
     """
+
+    _UNSET: Any = object()
 
     def __init__(self, session: Session, produce: Callable[[Session], Any]) -> None:
         self.session = session
         self._produce = produce
-        self._checks: tuple[Callable[[Any], Any], ...] = ()
+        self._value: Any = Deferred._UNSET
 
     def then(self, check: Callable[[Any], Any]) -> Deferred:
-        chained = Deferred(self.session, self._produce)
-        chained._checks = (*self._checks, check)
-        return chained
+        return Deferred(self.session, lambda _: check(self.resolve()))
 
     def resolve(self) -> Any:
-        value = self._produce(self.session)
-        for check in self._checks:
-            value = check(value)
-        return value
+        if self._value is Deferred._UNSET:
+            self._value = self._produce(self.session)
+        return self._value
 
 
 def defer(session: Session, produce: Callable[[Session], T]) -> T:
     return cast(T, Deferred(session, produce))
 
 
-def then(value: T, check: Callable[[T], T]) -> T:
+def then(value: T, check: Callable[[T], U]) -> U:
     """`check(value)`, now or, for a deferred value, when it is worked out."""
     if isinstance(value, Deferred):
-        return cast(T, value.then(check))
+        return cast(U, value.then(check))
     return check(value)
 
 

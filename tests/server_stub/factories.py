@@ -83,8 +83,7 @@ class World:
             administrative_residence=administrative_residence,
             family_residence=family_residence,
             fiscal_power=fiscal_power,
-            office="DEC" if role is Role.GESTIONNAIRE else None,
-            **profile,
+            **({"offices": ["DEC"]} if role is Role.GESTIONNAIRE else {}) | profile,
         )
         return user
 

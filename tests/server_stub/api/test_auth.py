@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from server_stub.auth.identifiers import base_identifier, unique_identifier
 from server_stub.auth.models import Token, User
+from server_stub.core.errors import InvalidInput
 from tests.server_stub.factories import PASSWORD, World, log_in
 
 NEW_PASSWORD = "Nouveau-Mot2passe!"
@@ -18,6 +20,30 @@ def test_identifier_takes_first_letter_and_seven_letters_of_the_name() -> None:
     assert base_identifier("Élodie", "Dupont-Martin") == "edupontm"
     assert base_identifier("Jean-Noël", "Lefèvre") == "jlefevre"
     assert base_identifier("Zoé", "Ô") == "zo"
+
+
+def test_identifier_transliterates_letters_instead_of_dropping_them() -> None:
+    assert base_identifier("Marc", "Lœuillet") == "mloeuill"
+    assert base_identifier("Ægir", "Læstadius") == "alaestad"
+    assert base_identifier("Hans", "Strauß") == "hstrauss"
+    assert base_identifier("Søren", "Kierkegaard") == "skierkeg"
+    assert base_identifier("Łucja", "Wałęsa") == "lwalesa"
+    assert base_identifier("Đorđe", "Đorđević") == "ddordevi"
+
+
+def test_identifier_of_a_name_in_another_script_is_its_latin_form() -> None:
+    assert base_identifier("Иван", "Иванова") == "iivanova"
+    assert base_identifier("Γιώργος", "Παπαδόπουλος") == "gpapadop"
+    assert base_identifier("Minjun", "김") == "mgim"
+
+
+def test_a_name_without_latin_spelling_is_refused_in_french() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        unique_identifier("Ali", "محمد", lambda _: False)
+    assert set(refused.value.fields) == {"last_name"}
+    assert refused.value.fields["last_name"].startswith(
+        "Le nom « محمد » ne s'écrit pas en lettres latines : saisissez son orthographe latine"
+    )
 
 
 def test_identifier_collisions_get_the_smallest_free_suffix() -> None:
@@ -68,7 +94,7 @@ def test_unknown_login_reads_exactly_like_a_wrong_password(
     assert unknown.json() == wrong.json()
 
 
-def test_five_failures_lock_the_account_and_say_until_when(
+def test_five_failures_make_the_next_attempt_wait_a_minute(
     client: TestClient, world: World
 ) -> None:
     user = world.person()
@@ -76,19 +102,17 @@ def test_five_failures_lock_the_account_and_say_until_when(
     for _ in range(4):
         client.post("/api/v1/auth/login", json={"login": user.login, "password": "faux"})
     response = client.post("/api/v1/auth/login", json={"login": user.login, "password": "faux"})
-    assert response.status_code == 423
+    assert response.status_code == 429
     body = response.json()
-    assert body["type"] == "account_locked"
-    assert "verrouillé jusqu'au" in body["detail"]
-    locked_until = dt.datetime.fromisoformat(body["locked_until"])
-    assert (
-        dt.timedelta(minutes=14)
-        < locked_until - dt.datetime.now(dt.UTC)
-        <= dt.timedelta(minutes=15)
+    assert body["type"] == "too_many_attempts"
+    assert body["detail"] == (
+        "Identifiant ou mot de passe incorrect. Trop de tentatives de connexion : par sécurité, "
+        "attendez 1 minute avant de réessayer."
     )
-    # Even the right password waits for the lock to end.
+    assert 55 <= int(response.headers["Retry-After"]) <= 60
+    # Even the right password waits for the delay to end.
     response = client.post("/api/v1/auth/login", json={"login": user.login, "password": PASSWORD})
-    assert response.status_code == 423
+    assert response.status_code == 429
 
 
 def test_temporary_password_blocks_everything_until_changed(
@@ -148,6 +172,46 @@ def test_refresh_rotates_the_refresh_token(client: TestClient, world: World) -> 
     again = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert again.status_code == 401
     assert again.json()["type"] == "session_expired"
+
+
+def test_logout_without_a_body_revokes_the_refresh_token_too(
+    client: TestClient, world: World
+) -> None:
+    tokens = _tokens(client, world)
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 401
+
+
+def test_logout_ends_only_this_session(client: TestClient, world: World) -> None:
+    user = world.person()
+    world.commit()
+    here, there = log_in(client, user), log_in(client, user)
+    assert client.post("/api/v1/auth/logout", headers=here).status_code == 204
+    assert client.get("/api/v1/me", headers=here).status_code == 401
+    assert client.get("/api/v1/me", headers=there).status_code == 200
+
+
+def test_a_replayed_refresh_token_revokes_its_whole_session(
+    client: TestClient, world: World
+) -> None:
+    stolen = _tokens(client, world)
+    # The owner refreshes first; then someone presents the same refresh token again.
+    renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": stolen["refresh_token"]})
+    assert renewed.status_code == 200
+    replay = client.post("/api/v1/auth/refresh", json={"refresh_token": stolen["refresh_token"]})
+    assert replay.status_code == 401
+    assert replay.json()["type"] == "session_expired"
+    assert "fermée par sécurité" in replay.json()["detail"]
+    # Every token of that session is revoked, the ones the refresh had just issued included.
+    fresh = {"Authorization": f"Bearer {renewed.json()['access_token']}"}
+    assert client.get("/api/v1/me", headers=fresh).status_code == 401
+    again = client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": renewed.json()["refresh_token"]}
+    )
+    assert again.status_code == 401
 
 
 def test_logout_revokes_the_tokens(client: TestClient, world: World) -> None:

@@ -143,3 +143,82 @@ def test_an_intervenant_cannot_change_reference_data(client: TestClient, world: 
         client, headers, "sessions", {"code": "S", "name": "S", "entry_deadline": "2027-08-31"}
     )
     assert response.status_code == 403
+
+
+def test_an_exam_of_a_diploma_no_rate_table_knows_is_refused_at_creation(
+    client: TestClient, world: World
+) -> None:
+    headers = dec(client, world)
+    body = {
+        "session_id": world.session.id,
+        "code": "X-1",
+        "diploma": "DIPLOME_INVENTE",
+        "name": "Examen",
+        "speciality": "Spécialité",
+    }
+    response = post(client, headers, "exams", body)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "diploma": "Diplôme inconnu de la table des taux : DIPLOME_INVENTE."
+    }
+    listed = client.get("/api/v1/dec/exams", headers=headers).json()
+    assert [e["code"] for e in listed] == ["BP-MELEC"]
+
+
+def test_a_mission_on_a_day_no_rate_was_in_force_is_refused(
+    client: TestClient, world: World
+) -> None:
+    headers = dec(client, world)
+    centre = world.centre()
+    world.commit()
+    body = {
+        "session_id": world.session.id,
+        "type": "SURVEILLANCE",
+        "centre_id": centre.id,
+        "start_date": "1990-06-14",
+        "end_date": "1990-06-14",
+        "start_time": "08:00",
+        "end_time": "12:00",
+    }
+    response = post(client, headers, "missions", body)
+    assert response.status_code == 422
+    assert response.json()["fields"]["start_date"].startswith("Aucun barème des ")
+    assert "n'est en vigueur le 14/06/1990" in response.json()["fields"]["start_date"]
+
+
+def test_the_rates_of_a_day_without_any_are_a_french_422(client: TestClient, world: World) -> None:
+    headers = dec(client, world)
+    response = client.get("/api/v1/tariffs", params={"date": "1990-01-01"}, headers=headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"] == "no_tariff_in_force"
+    assert "n'est en vigueur le 01/01/1990" in body["detail"]
+
+
+def test_a_session_belongs_to_the_callers_office_and_to_no_other(
+    client: TestClient, world: World
+) -> None:
+    headers = dec(client, world)
+    body = {"code": "CAP-2027", "name": "CAP 2027", "entry_deadline": "2027-08-31"}
+    created = post(client, headers, "sessions", body)
+    assert created.status_code == 201
+    assert created.json()["office"] == "DEC"
+    elsewhere = post(client, headers, "sessions", {**body, "code": "X", "office": "DEC-LILLE"})
+    assert elsewhere.status_code == 403
+    assert elsewhere.json()["fields"]["office"] == (
+        "Vous ne pouvez créer une session que pour l'un de vos services (DEC)."
+    )
+
+
+def test_text_holding_an_invisible_character_is_refused_and_nothing_stored(
+    client: TestClient, world: World
+) -> None:
+    headers = dec(client, world)
+    body = {"code": "0800099Z", "name": "Lycée\u202eerbmaléD", "address": "1 rue",
+            "commune_insee": "80021"}  # fmt: skip
+    response = post(client, headers, "centres", body)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "name": "Ce texte contient un caractère invisible ou de contrôle (U+202E) : retirez-le."
+    }
+    assert client.get("/api/v1/dec/centres", headers=headers).json() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 from server_stub.auth.models import User
 from server_stub.rules.model import MissionType
 from server_stub.statements.models import AuditEntry, Statement
+from tests.server_stub.conftest import TODAY
 from tests.server_stub.factories import AMIENS, World, log_in
+from tests.server_stub.factories import BEAUVAIS as BEAUVAIS_INSEE
 
 JUNE_15 = "2026-06-15"
 
@@ -160,6 +163,10 @@ def test_preview_proposes_meals_and_the_distance(client: TestClient, world: Worl
     ]
     # Amiens → Beauvais is about 56 km as the crow flies: about 112 km there and back.
     assert 105 <= float(proposals["suggested_km"]) <= 120
+    # By road, estimated with the factor of rules/tariffs/road_distance.toml (1.3).
+    straight = Decimal(proposals["suggested_km"])
+    road = (straight * Decimal("1.3")).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    assert Decimal(proposals["road_km"]) == road
     assert proposals["departure_commune"] == "Amiens"
 
 
@@ -170,6 +177,7 @@ def test_validating_makes_the_statement_read_only(
     saved = save(client, headers, read(client, headers, statement_id), correction_entry()).json()
     response = client.post(
         f"/api/v1/statements/{statement_id}/validate",
+        json={"accurate": True, "no_overtime": True},
         headers={**headers, "If-Match": f'"{saved["version"]}"'},
     )
     assert response.status_code == 200, response.text
@@ -183,6 +191,50 @@ def test_validating_makes_the_statement_read_only(
     assert "validé" in again.json()["detail"]
     audit = db.query(AuditEntry).filter_by(statement_id=statement_id, action="SUBMIT").one()
     assert (audit.from_status, audit.to_status) == ("OPEN", "SUBMITTED")
+
+
+def test_save_and_validate_in_one_request_sent_twice_is_done_once(
+    client: TestClient, world: World, db: Session
+) -> None:
+    _, headers, statement_id = setup(world, client)
+    version = read(client, headers, statement_id)["version"]
+
+    def validate(entry: dict[str, Any]) -> Any:
+        return client.post(
+            f"/api/v1/statements/{statement_id}/validate",
+            json={"accurate": True, "no_overtime": True, "entry": correction_entry(**entry)},
+            headers={**headers, "If-Match": f'"{version}"'},
+        )
+
+    first = validate({})
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["labels"]["intervenant"] == "Validé"
+    assert body["entry"]["days"][0]["copies"] == 42
+    # The answer was lost: the same request again answers the statement as it is.
+    again = validate({})
+    assert again.status_code == 200, again.text
+    assert again.json()["version"] == body["version"]
+    actions = [a.action for a in db.query(AuditEntry).filter_by(statement_id=statement_id)]
+    assert actions.count("SAVE") == 1
+    assert actions.count("SUBMIT") == 1
+    # Another entry over the old version is a conflict, not a silent overwrite.
+    other = validate({"copies": 43})
+    assert other.status_code == 409
+    assert other.json()["type"] == "stale_version"
+
+
+def test_save_and_validate_refuses_an_entry_with_problems(client: TestClient, world: World) -> None:
+    _, headers, statement_id = setup(world, client)
+    version = read(client, headers, statement_id)["version"]
+    response = client.post(
+        f"/api/v1/statements/{statement_id}/validate",
+        json={"accurate": True, "no_overtime": True, "entry": correction_entry(copies=-1)},
+        headers={**headers, "If-Match": f'"{version}"'},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]
+    assert read(client, headers, statement_id)["labels"]["intervenant"] != "Validé"
 
 
 def test_declaring_not_performed_records_the_reason(client: TestClient, world: World) -> None:
@@ -370,3 +422,204 @@ def test_issuing_a_convocation_creates_its_statement(
     again = client.post("/api/v1/dec/convocations/issue", json=body, headers=headers).json()
     assert again[0]["created"] is False
     assert again[0]["statement_id"] == issued["statement_id"]
+
+
+def test_a_trip_time_with_a_utc_offset_is_refused_rather_than_compared_with_local_ones(
+    client: TestClient, world: World
+) -> None:
+    _, headers, statement_id = setup(world, client)
+    entry = car_trip_entry()
+    entry["travel"]["trips"][0]["depart_at"] = "2026-06-15T07:15:00+02:00"
+    response = unchanged_after(client, headers, statement_id, entry)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "travel.trips.0.depart_at": "Indiquez l'heure locale, sans fuseau horaire (ni Z ni +02:00)."
+    }
+
+
+def test_numbers_written_loosely_are_refused_rather_than_guessed(
+    client: TestClient, world: World
+) -> None:
+    _, headers, statement_id = setup(world, client)
+    for copies in ("40", True, 40.0):
+        entry = {"days": [{"date": JUNE_15, "copies": copies}]}
+        response = unchanged_after(client, headers, statement_id, entry)
+        assert response.status_code == 422
+        assert response.json()["fields"] == {"days.0.copies": "Un nombre entier est attendu."}
+    for km in ("1_000", "١٢", " 112", "112,5"):
+        response = unchanged_after(client, headers, statement_id, car_trip_entry(km))
+        assert response.status_code == 422
+        assert "travel.trips.0.km" in response.json()["fields"]
+
+
+def validate(
+    client: TestClient, headers: dict[str, str], statement: dict[str, Any], body: Any
+) -> Any:
+    return client.post(
+        f"/api/v1/statements/{statement['id']}/validate",
+        json=body,
+        headers={**headers, "If-Match": f'"{statement["version"]}"'},
+    )
+
+
+def test_validating_paid_work_asks_both_pledges_and_stores_them(
+    client: TestClient, world: World
+) -> None:
+    _, headers, statement_id = setup(world, client)
+    saved = save(client, headers, read(client, headers, statement_id), correction_entry()).json()
+    assert [(p["key"], p["paid_work_only"]) for p in saved["pledges"]] == [
+        ("accurate", False),
+        ("no_overtime", True),
+    ]
+    assert saved["certification"] is None
+
+    for body in (None, {"accurate": True}, {"accurate": False, "no_overtime": True}):
+        refused = validate(client, headers, saved, body)
+        assert refused.status_code == 422
+        assert read(client, headers, statement_id)["status"] == "OPEN"
+    missing = validate(client, headers, saved, {"accurate": True}).json()
+    assert missing["fields"] == {
+        "certification.no_overtime": "Cochez l'attestation de non-cumul avec des heures "
+        "supplémentaires pour les mêmes heures (obligatoire pour des vacations rémunérées)."
+    }
+
+    validated = validate(client, headers, saved, {"accurate": True, "no_overtime": True})
+    assert validated.status_code == 200, validated.text
+    certification = validated.json()["certification"]
+    assert certification["texts"] == [
+        "Je certifie sur l'honneur l'exactitude des renseignements portés sur cet état de frais.",
+        "Je certifie sur l'honneur ne pas percevoir d'heures supplémentaires pour les mêmes "
+        "heures que ces vacations (arrêté du 13 avril 2012, art. 5).",
+    ]
+    assert read(client, headers, statement_id)["certification"] == certification
+
+
+def test_validating_unpaid_work_asks_only_for_accuracy(client: TestClient, world: World) -> None:
+    _, headers, statement_id = setup(world, client, type=MissionType.REUNION)
+    statement = read(client, headers, statement_id)
+    assert statement["computation"]["pay_total"] == "0.00"
+    validated = validate(client, headers, statement, {"accurate": True})
+    assert validated.status_code == 200, validated.text
+    assert len(validated.json()["certification"]["texts"]) == 1
+
+
+def _preview(
+    client: TestClient, headers: dict[str, str], statement_id: int, entry: dict[str, Any]
+) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/statements/{statement_id}/preview", json=entry, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _two_day_trip(**travel: Any) -> dict[str, Any]:
+    """Leaves on the evening of 14 June (the day before the mission), back on 15 June at 20h."""
+    return {
+        "days": [{"date": JUNE_15, "copies": 40}],
+        "travel": {
+            "claimed": True,
+            "trips": [
+                {
+                    "depart_at": "2026-06-14T17:00:00",
+                    "return_at": "2026-06-15T21:30:00",
+                    "mode": "PUBLIC_TRANSPORT",
+                    "fare": "30",
+                }
+            ],
+            **travel,
+        },
+    }
+
+
+def test_meals_and_nights_are_proposed_only_where_the_server_accepts_them(
+    client: TestClient, world: World
+) -> None:
+    # Amiens → Beauvais: travel is due. The dinner of 14 June is outside the mission's dates.
+    _, headers, statement_id = setup(world, client)
+    proposals = _preview(client, headers, statement_id, _two_day_trip())["proposals"]
+    assert [(m["date"], m["kind"]) for m in proposals["meals"]] == [
+        (JUNE_15, "LUNCH"),
+        (JUNE_15, "DINNER"),
+    ]
+    assert proposals["nights"] == ["2026-06-14"]  # the evening before the first day counts
+    accepted = _two_day_trip(
+        meals=proposals["meals"], nights=[{"date": "2026-06-14", "cost": "80"}]
+    )
+    statement = read(client, headers, statement_id)
+    assert save(client, headers, statement, accepted).status_code == 200
+
+    # A mission in the person's residence commune: no travel, so nothing to propose.
+    local = world.person("Marc", "Lœuillet", administrative_residence=BEAUVAIS_INSEE)
+    own = world.statement(local, world.mission())
+    local_headers = log_in(client, local)
+    preview = _preview(client, local_headers, own.id, _two_day_trip())
+    assert preview["computation"]["travel_eligible"] is False
+    assert preview["proposals"]["meals"] == [] and preview["proposals"]["nights"] == []
+    # And what is not proposed is what a save refuses.
+    refused = save(
+        client,
+        local_headers,
+        read(client, local_headers, own.id),
+        _two_day_trip(meals=[{"date": JUNE_15, "kind": "LUNCH"}]),
+    )
+    assert refused.status_code == 422
+    assert "meals.0" in refused.json()["fields"]
+
+
+def test_the_preview_shows_what_the_dec_will_check(client: TestClient, world: World) -> None:
+    """Before validating, the intervenant sees the checks of the DEC's queue, on their fields."""
+    _, headers, statement_id = setup(world, client)
+    entry = car_trip_entry(km="900")
+    entry["days"] = [{"date": JUNE_15, "copies": 85}]  # a lot of 80
+    body = client.post(
+        f"/api/v1/statements/{statement_id}/preview", json=entry, headers=headers
+    ).json()
+    warnings = {w["code"]: w for w in body["warnings"]}
+    assert set(warnings) == {"COPIES_ABOVE_LOT", "KM_EXCESSIVE"}
+    assert warnings["COPIES_ABOVE_LOT"]["field"] == "days.0.copies"
+    assert warnings["COPIES_ABOVE_LOT"]["label"] == "Copies au-delà du lot"
+    assert warnings["COPIES_ABOVE_LOT"]["advice"].startswith("Plus de copies que le lot")
+    assert "85 copies déclarées" in warnings["COPIES_ABOVE_LOT"]["message"]
+    # Nothing was stored: the DEC's queue knows nothing of a preview.
+    statement = client.get(f"/api/v1/statements/{statement_id}", headers=headers).json()
+    assert statement["entry"]["days"] == []
+
+
+def test_an_externe_without_a_bank_account_is_told_before_validating(
+    client: TestClient, world: World
+) -> None:
+    """An externe has their pay transferred: the preview says the RIB is missing."""
+    user = world.person(academic=False)
+    statement = world.statement(user, world.mission())
+    response = client.post(
+        f"/api/v1/statements/{statement.id}/preview",
+        json={"days": [{"date": JUNE_15, "copies": 12}]},
+        headers=log_in(client, user),
+    )
+    assert response.status_code == 200
+    warnings = {w["code"]: w for w in response.json()["warnings"]}
+    assert warnings["RIB_MISSING"]["advice"].startswith("Aucun RIB dans votre profil")
+
+
+def test_the_deadline_and_the_days_left_are_on_the_mission(
+    client: TestClient, world: World
+) -> None:
+    _, headers, statement_id = setup(world, client)
+    statement = client.get(f"/api/v1/statements/{statement_id}", headers=headers).json()
+    deadline = world.session.entry_deadline
+    assert statement["mission"]["entry_deadline"] == deadline.isoformat()
+    assert statement["mission"]["days_left"] == (deadline - TODAY).days
+    [row] = client.get("/api/v1/convocations", headers=headers).json()
+    assert row["mission"]["days_left"] == (deadline - TODAY).days
+
+    world.session.entry_deadline = TODAY - dt.timedelta(days=3)
+    world.commit()
+    body = client.post(
+        f"/api/v1/statements/{statement_id}/preview", json=car_trip_entry(), headers=headers
+    ).json()
+    [late] = body["warnings"]
+    assert (late["code"], late["field"]) == ("LATE_SUBMISSION", "submitted_at")
+    statement = client.get(f"/api/v1/statements/{statement_id}", headers=headers).json()
+    assert statement["mission"]["days_left"] == -3

@@ -1,0 +1,1 @@
+"""The académie's audit log of changes to accounts and settings (who, when, what, on what)."""
