@@ -23,27 +23,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from schwifty import IBAN
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server_stub.auth.accounts import create_account
 from server_stub.auth.identifiers import unique_identifier
 from server_stub.auth.models import Category, Role, User
 from server_stub.core import clock
+from server_stub.core.database import measure_loaded
 from server_stub.core.security import hash_password
 from server_stub.core.settings import get_settings
-from server_stub.dec.anomalies import refresh_all
 from server_stub.demo import accounts, names
+from server_stub.demo import assignment as assignment_demo
 from server_stub.demo.catalogue import ExamSpec, PaperSpec, SessionSpec, sessions
 from server_stub.demo.days import add_minutes, every_day, utc, working_day, working_days
-from server_stub.demo.lives import Issued, Lives
+from server_stub.demo.lives import Issued, Lives, Outcome
+from server_stub.demo.payments import Payments
 from server_stub.demo.plans import CentreInfo, Person, Plan, Planned
 from server_stub.models import Base
 from server_stub.reference.communes import communes
 from server_stub.reference.models import Centre, Exam, ExamSession, Mission, Paper
 from server_stub.rules.model import Commune, EvaluationMode, MissionType, PaperKind, TravelMode
 from server_stub.rules.tariffs import pay_group_for
-from server_stub.statements.issuing import issue
+from server_stub.statements.anomalies import refresh_all
+from server_stub.statements.issuing import issue_many
+from server_stub.statements.models import AuditEntry, Statement, Status
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,7 @@ ACADEMIC_DOMAIN = "ac-amiens.fr"
 EXTERNAL_DOMAIN = "exemple.fr"
 BANKS = ("30004", "30003", "30002", "20041", "10278", "18706")
 FLUSH_EVERY = 500
+ISSUE_EVERY = 200  # missions convened in one go
 
 CATEGORY_MIX = {
     Category.LP_TEACHER: 55,
@@ -100,6 +105,8 @@ SEATS = {
 FISCAL_POWERS = {3: 4, 4: 14, 5: 22, 6: 20, 7: 14, 8: 9, 9: 6, 10: 5, 11: 6}
 WITHOUT_CAR = 0.15
 DISABILITY_EVERY = 50  # about one person in fifty: the 150 € night cap
+# Internes who claim travel and gave their IBAN (the others are asked for it: "RIB manquant").
+INTERNES_FILED = 0.9
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,7 @@ class _Generator:
         spread: float,
     ) -> None:
         self.db = db
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
         self.wanted_people = people
@@ -184,19 +192,88 @@ class _Generator:
         self.allocate_seats(self.wanted_convocations - demo_convocations)
         self.convene_people()
         issued = self.issue_convocations()
+        measure_loaded(self.db)  # the statements are filled one by one from here
         log.debug("%d convocations issued after %.1f s", len(issued), time.perf_counter() - started)
         outcome = Lives(self.db, self.rng, self.today, self.gestionnaires).live(issued, FLUSH_EVERY)
         log.debug("statements filled after %.1f s", time.perf_counter() - started)
+        paid = self.pay(issued, outcome)
+        log.debug("payments made after %.1f s", time.perf_counter() - started)
+        planned = self.plan_assignment()
+        convened = planned["assignment.convened"]
         self.counts |= {
             "accounts": self.accounts,
             "intervenants": len(self.people),
-            "convocations": len(issued),
-            "statements": len(issued),
-            "audit_entries": len(issued) + outcome.audit_entries,  # with one ISSUE each
+            "convocations": len(issued) + convened,
+            "statements": len(issued) + convened,
+            # One ISSUE each, the lives' moves, the payments'.
+            "audit_entries": len(issued) + convened + outcome.audit_entries + paid.pop("audit"),
             "amount_cents": int(outcome.amount * 100),
         }
         self.counts |= {f"statements.{s.value}": n for s, n in outcome.statuses.items()}
+        self.counts |= paid
+        self.counts["statements.OPEN"] = self.counts.get("statements.OPEN", 0) + convened
+        self.counts |= planned
         return dict(sorted(self.counts.items()))
+
+    def pay(self, issued: Sequence[Issued], outcome: Outcome) -> dict[str, int]:
+        """Financial files for most internes who claim travel, then the validated statements
+        meant for payment paid in real batches (demo/payments.py); `outcome.statuses` follows."""
+        # A generator of its own: the payments do not move the draws of everything else.
+        rng = random.Random(f"{self.seed}/payments")
+        travelling = {
+            i.person.user.id: i.person
+            for i in issued
+            if i.person.user.academic and i.statement.travel_total > 0
+        }
+        filed = 0
+        for _, person in sorted(travelling.items()):
+            if not person.bank_details and (person.demo or rng.random() < INTERNES_FILED):
+                self.add_bank_details(person.user, rng)
+                person.bank_details = True
+                filed += 1
+        self.db.flush()
+        first_audit = self.db.scalar(select(func.max(AuditEntry.id))) or 0
+        settings = get_settings().model_copy(update={"today": self.today})
+        payments = Payments(self.db, settings, rng, self.today, self.gestionnaires[0])
+        counts = payments.pay(outcome.payable)
+        ids = [p.statement.id for p in outcome.payable]
+        for start in range(0, len(ids), 5000):
+            query = select(Statement.status).where(Statement.id.in_(ids[start : start + 5000]))
+            for status in self.db.scalars(query):
+                outcome.statuses[Status(status)] += 1
+        for item in outcome.payable:
+            outcome.statuses[item.status] -= 1
+        audit = self.db.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.id > first_audit)
+        )
+        return counts | {"internes_filed": filed, "audit": audit or 0}
+
+    def plan_assignment(self) -> dict[str, int]:
+        """Competences, unavailabilities, needs, a solved run, a convened need and a
+        withdrawal, for the session still to come (demo/assignment.py)."""
+        future = next(b for b in self.sessions.values() if b.spec.future)
+        other = next(b for b in self.sessions.values() if b.spec.name.startswith("Baccalauréat"))
+        papers = [
+            paper
+            for exam in future.exams
+            for _, paper in exam.papers
+            if paper.pay_group != "NR" and paper.evaluation_mode != EvaluationMode.IN_YEAR
+        ]
+        demo = [p.user for p in self.people if p.demo]
+        others = [p.user for p in self.people if not p.demo]
+        people = demo + self.rng.sample(others, k=min(len(others), 60))
+        settings = get_settings().model_copy(update={"today": self.today})
+        planning = assignment_demo.Planning(
+            session=future.row,
+            papers=papers,
+            other_session=other.row,
+            other_paper=other.exams[0].papers[0][1],
+            centres=[c.row for c in self.centres[:4]],
+            people=people,
+            gestionnaire=self.gestionnaires[0],
+            first_day=future.spec.briefing + dt.timedelta(days=3),
+        )
+        return assignment_demo.build(self.db, self.rng, settings, planning)
 
     # --- small helpers ----------------------------------------------------------------------
 
@@ -332,6 +409,7 @@ class _Generator:
         self.accounts += 1
         return create_account(
             self.db,
+            flush=False,  # flushed every FLUSH_EVERY people
             first_name=first,
             last_name=last,
             role=role,
@@ -382,18 +460,21 @@ class _Generator:
         self.people.append(person)
         return person
 
-    def add_bank_details(self, user: User) -> None:
+    def add_bank_details(self, user: User, rng: random.Random | None = None) -> None:
+        """A financial file as the profile stores it (people/service.py): the compact IBAN,
+        its BIC, the holder, the day it was given."""
+        rng = rng or self.rng
         iban = IBAN.generate(
             "FR",
-            bank_code=self.rng.choice(BANKS),
-            branch_code=f"{self.rng.randrange(100_000):05d}",
-            account_code=f"{self.rng.randrange(10**11):011d}",
+            bank_code=rng.choice(BANKS),
+            branch_code=f"{rng.randrange(100_000):05d}",
+            account_code=f"{rng.randrange(10**11):011d}",
         )
         user.iban = iban.compact
         user.bic = str(iban.bic) if iban.bic is not None else None
         user.account_holder = f"{user.first_name} {user.last_name.upper()}"
         user.financial_file_updated = utc(dt.date(2025, 9, 1), 9) + dt.timedelta(
-            days=self.rng.randrange(240)
+            days=rng.randrange(240)
         )
 
     def build_people(self) -> None:
@@ -466,13 +547,13 @@ class _Generator:
                 role=staff.role,
                 academic=True,
                 login=staff.login,
-                office=staff.office,
-                centre_id=flagship.row.id if staff.flagship_centre else None,
+                offices=[staff.office] if staff.office else [],
+                centres=[flagship.row.id] if staff.flagship_centre else [],
             )
             if staff.role is Role.GESTIONNAIRE:
                 self.gestionnaires.append(user)
         for first, last in accounts.OTHER_GESTIONNAIRES:
-            user = self.account(first, last, role=Role.GESTIONNAIRE, academic=True, office="DEC")
+            user = self.account(first, last, role=Role.GESTIONNAIRE, academic=True, offices=["DEC"])
             self.gestionnaires.append(user)
 
     # --- missions ---------------------------------------------------------------------------
@@ -801,15 +882,37 @@ class _Generator:
         """Through the DEC's own path: each convocation creates its statement."""
         people = {p.user.id: p for p in self.people}
         actor = self.gestionnaires[0]
+        convened = [m for m in self.missions if m.people]
         issued = []
-        for n, mission in enumerate(self.missions, start=1):
-            if mission.people:
-                when = utc(mission.row.start_date - dt.timedelta(days=30), 8)
-                users = [p.user for p in mission.people]
-                for _, statement, _ in issue(self.db, mission.row, users, actor, when):
+        for start in range(0, len(convened), ISSUE_EVERY):
+            chunk = convened[start : start + ISSUE_EVERY]
+            batches = [
+                (
+                    m.row,
+                    [p.user for p in m.people],
+                    utc(m.row.start_date - dt.timedelta(days=30), 8),
+                )
+                for m in chunk
+            ]
+            for mission, created in zip(chunk, issue_many(self.db, batches, actor), strict=True):
+                for _, statement, _ in created:
                     issued.append(Issued(mission, people[statement.user_id], statement))
-            self.flush_every(n)
         return issued
+
+
+def existing_data(session: Session) -> list[str]:
+    """What the database already holds that demo data would replace, in French ("3 comptes");
+    empty when there is nothing."""
+    held = []
+    for model, one, many in (
+        (User, "compte", "comptes"),
+        (ExamSession, "session d'examen", "sessions d'examen"),
+        (Centre, "centre", "centres"),
+    ):
+        count = session.scalar(select(func.count()).select_from(model)) or 0
+        if count:
+            held.append(f"{count} {one if count == 1 else many}")
+    return held
 
 
 def generate(

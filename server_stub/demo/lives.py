@@ -1,8 +1,10 @@
-"""The lives of the demonstration statements: typed, validated, returned, paid.
+"""The lives of the demonstration statements: typed, validated, returned.
 
 Each statement is filled through `statements.service.apply_entry` (the rules compute every
 amount) and moved through `statements.service.move` (every transition is audited), at dates
-after its mission, by the intervenant or by a gestionnaire as the lifecycle wants.
+after its mission, by the intervenant or by a gestionnaire as the lifecycle wants. A statement
+meant to be in payment or paid stops once validated: it is paid in a real batch afterwards
+(`demo/payments.py`), as the DEC pays.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from server_stub.demo.plans import Person, Plan, Planned
 from server_stub.reference.communes import adjacent_pairs, communes
 from server_stub.rules.model import EvaluationMode, MissionType, Residence, TravelMode
 from server_stub.statements import repository
-from server_stub.statements.facts import MissionRow
+from server_stub.statements.facts import MissionRow, YearBook
 from server_stub.statements.lifecycle import DEC_HANDLED, Action
 from server_stub.statements.models import Statement, Status
 from server_stub.statements.service import apply_entry, move
@@ -64,11 +66,23 @@ class Issued:
     statement: Statement
 
 
+@dataclass(frozen=True)
+class Payable:
+    """A statement validated by the DEC that the demo sends to payment (and pays, for PAID)."""
+
+    statement: Statement
+    person: Person
+    plan: Plan
+    validated: dt.datetime
+    status: Status  # Validé par gestionnaire, or Traité for what the DEC entered
+
+
 @dataclass
 class Outcome:
     statuses: dict[Status, int]
     amount: Decimal
     audit_entries: int
+    payable: list[Payable]
 
 
 def _pick(rng: random.Random, weights: dict[Plan, int]) -> Plan:
@@ -89,6 +103,9 @@ class Lives:
         self.gestionnaires = gestionnaires
         self.audit_entries = 0
         self.missions: Mapping[int, MissionRow] = {}
+        self.book = YearBook([])
+        self.trail = repository.AuditTrail()
+        self.payable: list[Payable] = []
 
     def live(self, issued: list[Issued], flush_every: int) -> Outcome:
         # In the order the rules read a person's year: car kilometres accumulate in date order
@@ -100,15 +117,20 @@ class Lives:
         self.missions = repository.mission_rows(
             self.db, [i.statement.convocation_id for i in issued]
         )
+        # Every statement's context (the person's kilometres of the year, the days travelled
+        # for another mission) is read from the book, which each play keeps up to date.
+        self.book = YearBook.of_people(self.db, {i.statement.user_id for i in issued})
         statuses = dict.fromkeys(Status, 0)
         for n, item in enumerate(issued, start=1):
             self.play(item, self.plan_for(item.mission, item.person))
             statuses[Status(item.statement.status)] += 1
             if n % flush_every == 0:
                 self.db.flush()
+                self.trail.write(self.db)
         self.db.flush()
+        self.trail.write(self.db)
         amount = sum((i.statement.total for i in issued), Decimal(0))
-        return Outcome(statuses, amount, self.audit_entries)
+        return Outcome(statuses, amount, self.audit_entries, self.payable)
 
     # --- where each statement ends ------------------------------------------------------
 
@@ -208,7 +230,7 @@ class Lives:
         at: dt.datetime,
         reason: str | None = None,
     ) -> None:
-        move(self.db, statement, actor, action, at, reason)
+        move(self.db, statement, actor, action, at, reason, trail=self.trail, book=self.book)
         self.audit_entries += 1
 
     def play(self, item: Issued, plan: Plan) -> None:
@@ -235,7 +257,7 @@ class Lives:
         # Some statements waiting at the DEC declare more than they should.
         overstated = plan in (Plan.SUBMITTED, Plan.RETURNED) and rng.random() < 0.12
         entry = build_entry(rng, visit, draft=plan is Plan.DRAFT, overstated=overstated)
-        apply_entry(self.db, statement, self.missions[statement.convocation_id], entry)
+        apply_entry(self.db, statement, self.missions[statement.convocation_id], entry, self.book)
         # The intervenant types only what there is to type: for a mission the DEC pays
         # itself, the travel costs.
         typed = not dec_handled or visit.travel
@@ -244,7 +266,7 @@ class Lives:
         )
         if typed:
             statement.saved_at = moment
-            repository.audit(self.db, statement, user, Action.SAVE, moment)
+            self.trail.add(statement, user, Action.SAVE, moment)
             self.audit_entries += 1
             if plan is Plan.DRAFT:
                 return
@@ -271,16 +293,10 @@ class Lives:
                 return
             moment = self.dec_time(moment, 2, 10)
             self.act(statement, dec, Action.APPROVE, moment)
-        if plan in (Plan.APPROVED, Plan.DEC_ENTERED):
-            return
-        moment = self.dec_time(moment, 5, 15)
-        self.act(statement, dec, Action.SEND_TO_PAYMENT, moment)
-        if plan is Plan.IN_PAYMENT:
-            return
-        moment = self.dec_time(moment, 15, 30)
-        self.act(statement, dec, Action.MARK_PAID, moment)
-        if user.last_paid is None or user.last_paid < moment:
-            user.last_paid = moment
+        if plan in (Plan.IN_PAYMENT, Plan.PAID):
+            self.payable.append(
+                Payable(statement, item.person, plan, moment, Status(statement.status))
+            )
 
 
 def journeys(mission: Planned) -> tuple[Journey, ...]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from server_stub.payment.acknowledgement import line_reference
 from server_stub.rules.model import MissionType
 from server_stub.statements.lifecycle import MISSION_TYPE_LABELS
 
@@ -32,6 +33,7 @@ COLUMNS = (
     "Fin",
     "Nature",
     "Montant",
+    "Référence",
 )
 
 
@@ -43,7 +45,9 @@ def french_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def payroll_csv(reference: str, rows: Iterable[Mapping[Any, Any]]) -> bytes:
+def payroll_csv(reference: str, batch_id: int, rows: Iterable[Mapping[Any, Any]]) -> bytes:
+    """The export of batch `batch_id` (`reference`, LOT-…); each line ends with its own stable
+    reference (`PAIE-…`), the key of the payroll's acknowledgement (acknowledgement.py)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -70,6 +74,7 @@ def payroll_csv(reference: str, rows: Iterable[Mapping[Any, Any]]) -> bytes:
                 french_date(row["end_date"]),
                 nature,
                 decimal_comma(row["payroll_amount"]),
+                line_reference(batch_id, row["statement_id"]),
             )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import RowMapping, func, insert, or_, select, update
+from sqlalchemy import (
+    RowMapping,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from server_stub.auth.access import Place, Resource
 from server_stub.auth.models import User
-from server_stub.payment.models import PaymentBatch, PaymentLine, PaymentTransfer
-from server_stub.reference.models import Convocation, Exam, ExamSession, Mission, Paper
-from server_stub.statements.models import Statement, Status
+from server_stub.payment.models import Channel, PaymentBatch, PaymentPart, PaymentTransfer
+from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
+from server_stub.statements.models import PartPayment, Statement, Status
 
-VALIDATED = (Status.APPROVED, Status.DEC_ENTERED)
+# Validated by the DEC, or in payment with a part still to send (not sent yet, or rejected).
+PAYABLE = (Status.APPROVED, Status.DEC_ENTERED, Status.IN_PAYMENT)
 
 
 def candidates(
@@ -23,15 +34,26 @@ def candidates(
     session_id: int | None,
     statement_ids: Collection[int] | None,
 ) -> list[RowMapping]:
-    """Validated statements (Validé, Traité par le gestionnaire) with their payee."""
+    """Validated statements (Validé, Traité par le gestionnaire) and those in payment with a
+    part left to send, with their payee and each part's payment state."""
+    waiting = or_(
+        Statement.pay_payment.is_(None),
+        Statement.pay_payment == PartPayment.REJECTED.value,
+        Statement.travel_payment.is_(None),
+        Statement.travel_payment == PartPayment.REJECTED.value,
+    )
     query = (
         select(
             Statement.id,
             Statement.version,
+            Statement.status,
             Statement.user_id,
             Statement.pay_total,
             Statement.travel_total,
             Statement.total,
+            Statement.pay_payment,
+            Statement.travel_payment,
+            Statement.documents_received,
             User.first_name,
             User.last_name,
             User.academic,
@@ -45,7 +67,7 @@ def candidates(
         .join(Mission, Mission.id == Convocation.mission_id)
         .join(ExamSession, ExamSession.id == Mission.session_id)
         .join(User, User.id == Statement.user_id)
-        .where(Statement.status.in_([s.value for s in VALIDATED]))
+        .where(Statement.status.in_([s.value for s in PAYABLE]), waiting)
         .order_by(Statement.id)
     )
     if office is not None:
@@ -57,9 +79,9 @@ def candidates(
     return list(session.execute(query).mappings())
 
 
-def add_lines(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+def add_parts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(PaymentLine), list(rows))
+        session.execute(insert(PaymentPart), list(rows))
 
 
 def add_transfers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -67,18 +89,28 @@ def add_transfers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(insert(PaymentTransfer), list(rows))
 
 
-def batches(session: Session, office: str | None) -> Sequence[PaymentBatch]:
+def batches(session: Session, offices: Collection[str] | None) -> Sequence[PaymentBatch]:
     query = select(PaymentBatch).order_by(PaymentBatch.id.desc())
-    if office is not None:
-        query = query.where(PaymentBatch.office == office)
+    if offices is not None:
+        query = query.where(PaymentBatch.office.in_(sorted(offices)))
     return session.scalars(query).all()
 
 
 def batch(session: Session, batch_id: int, *, for_update: bool = False) -> PaymentBatch | None:
     query = select(PaymentBatch).where(PaymentBatch.id == batch_id)
     if for_update:
-        query = query.with_for_update()
+        # Read again under the lock: another payment may have just been recorded.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
+
+
+def _batch(session: Session, batch_id: int) -> tuple[PaymentBatch, Place] | None:
+    found = batch(session, batch_id)
+    return None if found is None else (found, Place(offices=frozenset((found.office,))))
+
+
+BATCH = Resource("batch", "Ce lot de paiement est introuvable.", _batch)
+"""A payment batch, within the office it pays (a batch of every office, for administrators)."""
 
 
 def people_names(session: Session, ids: Collection[int]) -> dict[int, str]:
@@ -103,12 +135,31 @@ def transfers(session: Session, batch_id: int) -> Sequence[PaymentTransfer]:
     return session.scalars(query).all()
 
 
+def owed(session: Session, batch_id: int) -> dict[int, Any]:
+    """What the batch transfers to each person: their user id to the amount."""
+    query = select(PaymentTransfer.user_id, PaymentTransfer.amount).where(
+        PaymentTransfer.batch_id == batch_id
+    )
+    return {user_id: amount for user_id, amount in session.execute(query)}
+
+
+def payroll_statements(session: Session, batch_id: int) -> set[int]:
+    """The statements of the batch's payroll export (whatever the payroll answered)."""
+    query = select(PaymentPart.statement_id).where(
+        PaymentPart.batch_id == batch_id,
+        PaymentPart.channel == Channel.PAYROLL.value,
+        PaymentPart.amount > 0,
+    )
+    return set(session.scalars(query))
+
+
 def payroll_rows(session: Session, batch_id: int) -> list[RowMapping]:
     """One row per statement of the batch paid through payroll."""
     query = (
         select(
             Statement.id.label("statement_id"),
-            PaymentLine.payroll_amount,
+            PaymentPart.id.label("part_id"),
+            PaymentPart.amount.label("payroll_amount"),
             Statement.direct_indemnity,
             User.login,
             User.last_name,
@@ -122,14 +173,18 @@ def payroll_rows(session: Session, batch_id: int) -> list[RowMapping]:
             Mission.start_date,
             Mission.end_date,
         )
-        .join(Statement, Statement.id == PaymentLine.statement_id)
+        .join(Statement, Statement.id == PaymentPart.statement_id)
         .join(Convocation, Convocation.id == Statement.convocation_id)
         .join(Mission, Mission.id == Convocation.mission_id)
         .join(ExamSession, ExamSession.id == Mission.session_id)
-        .join(User, User.id == PaymentLine.user_id)
+        .join(User, User.id == PaymentPart.user_id)
         .outerjoin(Paper, Paper.id == Mission.paper_id)
         .outerjoin(Exam, Exam.id == Paper.exam_id)
-        .where(PaymentLine.batch_id == batch_id, PaymentLine.payroll_amount > 0)
+        .where(
+            PaymentPart.batch_id == batch_id,
+            PaymentPart.channel == Channel.PAYROLL.value,
+            PaymentPart.amount > 0,
+        )
         .order_by(User.last_name, User.first_name, User.id, Statement.id)
     )
     return list(session.execute(query).mappings())
@@ -141,28 +196,149 @@ def amounts_by_exam(session: Session, batch_id: int) -> list[RowMapping]:
             func.coalesce(Exam.name, Mission.label).label("exam"),
             Exam.speciality,
             Mission.type.label("mission_type"),
-            func.count(PaymentLine.id).label("count"),
-            func.sum(PaymentLine.payroll_amount).label("payroll"),
-            func.sum(PaymentLine.transfer_amount).label("transfer"),
+            func.count(func.distinct(PaymentPart.statement_id)).label("count"),
+            func.sum(_on(Channel.PAYROLL)).label("payroll"),
+            func.sum(_on(Channel.TRANSFER)).label("transfer"),
         )
-        .join(Statement, Statement.id == PaymentLine.statement_id)
+        .join(Statement, Statement.id == PaymentPart.statement_id)
         .join(Convocation, Convocation.id == Statement.convocation_id)
         .join(Mission, Mission.id == Convocation.mission_id)
         .outerjoin(Paper, Paper.id == Mission.paper_id)
         .outerjoin(Exam, Exam.id == Paper.exam_id)
-        .where(PaymentLine.batch_id == batch_id)
+        .where(PaymentPart.batch_id == batch_id)
         .group_by(Exam.name, Mission.label, Exam.speciality, Mission.type)
     )
     return list(session.execute(query).mappings())
 
 
-def statement_ids(session: Session, batch_id: int) -> list[int]:
-    query = select(PaymentLine.statement_id).where(PaymentLine.batch_id == batch_id)
-    return list(session.scalars(query.order_by(PaymentLine.statement_id)))
+def _on(channel: Channel) -> Any:
+    # SUM keeps the Money type of its argument: the totals come back in euros.
+    return case((PaymentPart.channel == channel.value, PaymentPart.amount), else_=None)
+
+
+def open_parts(session: Session, batch_id: int) -> list[dict[str, Any]]:
+    """The parts of a batch still awaiting the bank's or the payroll's answer (plain dicts:
+    a bank statement reads each of thousands several times)."""
+    query = (
+        select(
+            PaymentPart.id,
+            PaymentPart.statement_id,
+            PaymentPart.user_id,
+            PaymentPart.part,
+            PaymentPart.channel,
+            PaymentPart.amount,
+        )
+        .where(
+            PaymentPart.batch_id == batch_id,
+            PaymentPart.status == PartPayment.IN_PAYMENT.value,
+        )
+        .order_by(PaymentPart.id)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def settle_parts(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Each part's answer: {id, status, settled_on, settled_reference, return_code,
+    return_reason}. PostgreSQL: one UPDATE joined to the answers sent as arrays (unnest);
+    SQLite, in process: the driver's executemany of the UPDATE by id."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _SETTLE_FROM_ARRAYS,
+            {
+                "ids": [r["id"] for r in rows],
+                "statuses": [r["status"] for r in rows],
+                "days": [r["settled_on"] for r in rows],
+                "refs": [r["settled_reference"] for r in rows],
+                "codes": [r["return_code"] for r in rows],
+                "reasons": [r["return_reason"] for r in rows],
+            },
+        )
+        return
+    # SQLite keeps a date as its ISO text (SQLAlchemy's Date does the same): the rows go to
+    # the driver's executemany as they are, without a bind processing per value.
+    session.connection().exec_driver_sql(
+        "UPDATE payment_parts SET status = ?, settled_on = ?, settled_reference = ?, "
+        "return_code = ?, return_reason = ? WHERE id = ?",
+        [
+            (
+                r["status"],
+                None if r["settled_on"] is None else r["settled_on"].isoformat(),
+                r["settled_reference"],
+                r["return_code"],
+                r["return_reason"],
+                r["id"],
+            )
+            for r in rows
+        ],
+    )
+
+
+# A bank statement's thousands of answers in one statement. The ANY lets the planner find the
+# parts by primary key, not by reading every batch's (its plan checked by a test).
+_SETTLE_FROM_ARRAYS = text(
+    "UPDATE payment_parts SET status = answer.status, settled_on = answer.settled_on, "
+    "settled_reference = answer.settled_reference, return_code = answer.return_code, "
+    "return_reason = answer.return_reason "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:statuses AS varchar[]), CAST(:days AS date[]), "
+    "CAST(:refs AS varchar[]), CAST(:codes AS varchar[]), CAST(:reasons AS text[])) "
+    "AS answer(id, status, settled_on, settled_reference, return_code, return_reason) "
+    "WHERE payment_parts.id = answer.id AND payment_parts.id = ANY(CAST(:ids AS integer[]))"
+)
+
+
+def set_parts_payment(
+    session: Session,
+    pay: Mapping[int, PartPayment],
+    travel: Mapping[int, PartPayment],
+) -> list[RowMapping]:
+    """The payment state of the pay part (`pay`: statement id → state) and of the travel part
+    of statements, each statement written once whatever the number of its parts; its version
+    moves by one per part, as with any change. Answers, in id order, where each statement and
+    its parts stand now (UPDATE ... RETURNING): one UPDATE per combination of states and
+    thousand statements."""
+    combinations: dict[tuple[PartPayment | None, PartPayment | None], list[int]] = {}
+    for statement_id in sorted(pay.keys() | travel.keys()):
+        key = (pay.get(statement_id), travel.get(statement_id))
+        combinations.setdefault(key, []).append(statement_id)
+    found: list[RowMapping] = []
+    for (pay_state, travel_state), ids in combinations.items():
+        values: dict[str, Any] = {}
+        if pay_state is not None:
+            values["pay_payment"] = pay_state.value
+        if travel_state is not None:
+            values["travel_payment"] = travel_state.value
+        values["version"] = Statement.version + len(values)
+        for start in range(0, len(ids), 1000):
+            statement = (
+                update(Statement)
+                .where(Statement.id.in_(ids[start : start + 1000]))
+                .values(values)
+                .returning(
+                    Statement.id,
+                    Statement.status,
+                    Statement.version,
+                    Statement.pay_total,
+                    Statement.travel_total,
+                    Statement.pay_payment,
+                    Statement.travel_payment,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            found += session.execute(statement).mappings()
+    return sorted(found, key=lambda row: int(row["id"]))
+
+
+def count_open_parts(session: Session, batch_id: int) -> int:
+    query = select(func.count(PaymentPart.id)).where(
+        PaymentPart.batch_id == batch_id, PaymentPart.status == PartPayment.IN_PAYMENT.value
+    )
+    return int(session.scalar(query) or 0)
 
 
 def payees(session: Session, batch_id: int) -> list[int]:
-    query = select(PaymentLine.user_id).where(PaymentLine.batch_id == batch_id).distinct()
+    query = select(PaymentPart.user_id).where(PaymentPart.batch_id == batch_id).distinct()
     return list(session.scalars(query))
 
 
@@ -177,3 +353,110 @@ def mark_people_paid(session: Session, user_ids: Collection[int], at: dt.datetim
             .values(last_paid=at)
             .execution_options(synchronize_session=False)
         )
+
+
+def rejections(session: Session, user_ids: Collection[int]) -> dict[int, dt.date]:
+    """The latest date the bank rejected a transfer to each person (those with one)."""
+    ids = sorted(user_ids)
+    found: dict[int, dt.date] = {}
+    for start in range(0, len(ids), 1000):
+        query = (
+            select(PaymentPart.user_id, func.max(PaymentPart.settled_on))
+            .where(
+                PaymentPart.user_id.in_(ids[start : start + 1000]),
+                PaymentPart.status == PartPayment.REJECTED.value,
+                PaymentPart.channel == Channel.TRANSFER.value,
+            )
+            .group_by(PaymentPart.user_id)
+        )
+        for user_id, day in session.execute(query):
+            if day is not None:
+                found[user_id] = day
+    return found
+
+
+def flagged_for_financial_file(session: Session, user_ids: Collection[int]) -> set[int]:
+    """Those of these people with a live statement flagged for their financial file: a payment
+    renews it (the other anomalies do not depend on payment)."""
+    ids = sorted(user_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        query = (
+            select(Statement.user_id)
+            .where(
+                Statement.user_id.in_(ids[start : start + 1000]),
+                Statement.anomaly_codes.like("% FINANCIAL_FILE %"),
+            )
+            .distinct()
+        )
+        found.update(session.scalars(query))
+    return found
+
+
+def paid_between(
+    session: Session,
+    user_id: int,
+    first: dt.date,
+    last: dt.date,
+    offices: Collection[str] | None,
+) -> list[RowMapping]:
+    """The parts paid to a person whose payment date falls between `first` and `last` (both
+    included), with their mission and batch; only the batches of `offices` unless None. Parts
+    of no amount (a statement without any kept one pay part of zero) paid nothing."""
+    query = (
+        select(
+            PaymentPart.statement_id,
+            PaymentPart.part,
+            PaymentPart.channel,
+            PaymentPart.amount,
+            PaymentPart.settled_on,
+            PaymentPart.settled_reference,
+            PaymentBatch.id.label("batch_id"),
+            PaymentBatch.created_at.label("batch_created_at"),
+            PaymentBatch.office,
+            Mission.type.label("mission_type"),
+            Mission.label.label("mission_label"),
+            Mission.start_date,
+            Mission.end_date,
+            ExamSession.name.label("session_name"),
+            Exam.name.label("exam_name"),
+            Exam.speciality,
+            Paper.code.label("paper_code"),
+            Paper.name.label("paper_name"),
+            Centre.name.label("centre_name"),
+        )
+        .join(PaymentBatch, PaymentBatch.id == PaymentPart.batch_id)
+        .join(Statement, Statement.id == PaymentPart.statement_id)
+        .join(Convocation, Convocation.id == Statement.convocation_id)
+        .join(Mission, Mission.id == Convocation.mission_id)
+        .join(ExamSession, ExamSession.id == Mission.session_id)
+        .join(Centre, Centre.id == Mission.centre_id)
+        .outerjoin(Paper, Paper.id == Mission.paper_id)
+        .outerjoin(Exam, Exam.id == Paper.exam_id)
+        .where(
+            PaymentPart.user_id == user_id,
+            PaymentPart.status == PartPayment.PAID.value,
+            PaymentPart.settled_on >= first,
+            PaymentPart.settled_on <= last,
+            PaymentPart.amount > 0,
+        )
+        .order_by(Mission.start_date, PaymentPart.statement_id, PaymentPart.settled_on)
+    )
+    if offices is not None:
+        query = query.where(PaymentBatch.office.in_(sorted(offices)))
+    return list(session.execute(query).mappings())
+
+
+# --- scheduled batches -------------------------------------------------------------------
+
+
+def offices_with_sessions(session: Session) -> list[str]:
+    query = select(ExamSession.office).distinct().order_by(ExamSession.office)
+    return [office for office in session.scalars(query) if office]
+
+
+def scheduled_batch(session: Session, office: str, day: dt.date) -> PaymentBatch | None:
+    """The batch the schedule made for `office` on `day`, if one was."""
+    return session.scalars(
+        select(PaymentBatch).where(PaymentBatch.office == office, PaymentBatch.scheduled_on == day)
+    ).first()

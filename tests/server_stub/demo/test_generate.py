@@ -180,3 +180,54 @@ def test_the_accounts_listing_is_what_the_log_in_screen_shows() -> None:
     assert [a["login"] for a in shown] == [a.login for a in INTERVENANTS] + [s.login for s in STAFF]
     assert {a["password"] for a in shown} == {DEMO_PASSWORD}
     assert all(a["role"] and a["description"] for a in shown)
+
+
+def test_every_assignment_screen_has_content(client: TestClient, db: Session) -> None:
+    summary = generate(db, today=TODAY, **SMALL)
+    db.commit()
+    assert summary["assignment.placed"] > 0 and summary["assignment.withdrawn"] == 1
+    response = client.post(
+        "/api/v1/auth/login", json={"login": "nathalie.caron", "password": DEMO_PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    api = "/api/v1/assignment"
+
+    statuses = {
+        status: client.get(f"{api}/competences?status={status}", headers=headers).json()
+        for status in ("VALIDATED", "PENDING", "REFUSED")
+    }
+    assert len(statuses["VALIDATED"]) > len(statuses["PENDING"]) > 0
+    assert statuses["REFUSED"]
+    competences = [c for found in statuses.values() for c in found]
+
+    sessions = {s.name: s.id for s in db.scalars(select(ExamSession))}
+    future = sessions["CAP, session de décembre 2026"]
+    needs = client.get(f"{api}/sessions/{future}/needs", headers=headers).json()
+    assert len({n["day"] for n in needs}) >= 3 and {n["kind"] for n in needs} >= {
+        "CORRECTION",
+        "ORAL",
+    }
+    other = sessions["Baccalauréat professionnel, session juin 2026"]
+    assert client.get(f"{api}/sessions/{other}/needs", headers=headers).json()
+
+    result = client.get(f"{api}/sessions/{future}/result", headers=headers).json()
+    assert result["run"] is not None and result["run"]["placed"] > 0
+    assignments = [a for need in result["needs"] for t in need["tasks"] for a in t["assignments"]]
+    assert any(a["locked"] for a in assignments)
+    assert {a["status"] for a in assignments} >= {"PROPOSED", "ISSUED"}
+
+    [withdrawal] = client.get(f"{api}/sessions/{future}/withdrawals", headers=headers).json()
+    assert withdrawal["declared_by"] == "WITHDRAWAL"
+    replacements = client.get(
+        f"{api}/assignments/{withdrawal['assignment']['id']}/replacements", headers=headers
+    )
+    assert replacements.status_code == 200 and replacements.json()
+
+    unavailable = [
+        c["user_id"]
+        for c in competences
+        if client.get(f"{api}/people/{c['user_id']}/declarations", headers=headers).json()[
+            "unavailabilities"
+        ]
+    ]
+    assert unavailable

@@ -6,18 +6,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import xmlschema
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from schwifty import IBAN
 from sqlalchemy.orm import Session
 
 from server_stub.core import clock
+from server_stub.payment.config import debtor
 from server_stub.statements.models import Statement, Status
 from tests.server_stub.dec.helpers import (
     car_trip,
@@ -30,8 +32,9 @@ from tests.server_stub.dec.helpers import (
 from tests.server_stub.factories import World, log_in
 
 BATCHES = "/api/v1/dec/payment-batches"
-XSD = Path(__file__).parents[3] / "docs" / "xsd" / "pain.001.001.03.xsd"
-NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+DOCS_XSD = Path(__file__).parents[3] / "docs" / "xsd"
+XSD = DOCS_XSD / "pain.001.001.09.xsd"
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
 
 
 def iban(n: int) -> str:
@@ -101,29 +104,42 @@ def batch(client: TestClient, office: Office, dec: dict[str, str]) -> dict[str, 
 def test_a_batch_takes_the_validated_statements_it_can_pay(
     batch: dict[str, Any], office: Office, db: Session, client: TestClient
 ) -> None:
-    paid = ["interne", "interne_pay_only", "externe_1", "externe_2"]
+    # The interne without an account: their indemnity goes to payroll, their travel waits.
+    sent = ["interne", "interne_pay_only", "interne_travel_no_iban", "externe_1", "externe_2"]
     body = batch["batch"]
     assert body["reference"] == f"LOT-{dt.date.today().year}-{body['id']:06d}"
     assert body["status_label"] == "Transmis à la liquidation"
-    assert body["statement_count"] == 4
-    excluded = {e["id"]: e["reason"] for e in batch["excluded"]}
-    assert set(excluded) == {office.id("interne_travel_no_iban"), office.id("externe_no_iban")}
-    assert excluded[office.id("externe_no_iban")] == (
+    assert body["statement_count"] == 5
+    excluded = {(e["id"], e["part"]): e for e in batch["excluded"]}
+    assert set(excluded) == {
+        (office.id("interne_travel_no_iban"), "TRAVEL"),
+        (office.id("externe_no_iban"), "PAY"),
+    }
+    externe = excluded[(office.id("externe_no_iban"), "PAY")]
+    assert externe["reason"] == (
         "Intervenant externe sans dossier financier : aucun IBAN n'est renseigné."
     )
-    assert "IBAN manquant" in excluded[office.id("interne_travel_no_iban")]
+    assert externe["who"] == "L'intervenant"
+    travel = excluded[(office.id("interne_travel_no_iban"), "TRAVEL")]
+    assert travel["reason"].startswith("RIB manquant")
+    assert travel["part_label"] == "Frais de déplacement"
+    assert Decimal(travel["amount"]) == office.total("interne_travel_no_iban", part="travel_total")
     # Internes' indemnities through payroll; their travel and everything of externes by transfer.
-    payroll = office.total("interne", "interne_pay_only", part="pay_total")
+    payroll = office.total(
+        "interne", "interne_pay_only", "interne_travel_no_iban", part="pay_total"
+    )
     transfers = office.total("interne", part="travel_total") + office.total(
         "externe_1", "externe_2"
     )
     assert Decimal(body["payroll_total"]) == payroll
     assert Decimal(body["transfer_total"]) == transfers
-    assert Decimal(body["total"]) == office.total(*paid) == payroll + transfers
-    assert (body["transfer_count"], body["payroll_count"]) == (2, 2)
-    for name in paid:
+    assert Decimal(body["total"]) == payroll + transfers
+    assert (body["transfer_count"], body["payroll_count"]) == (2, 3)
+    for name in sent:
         statement = status_of(db, office.id(name))
         assert (statement.status, statement.payment_batch_id) == (Status.IN_PAYMENT, body["id"])
+    waiting = status_of(db, office.id("interne_travel_no_iban"))
+    assert (waiting.pay_payment, waiting.travel_payment) == ("IN_PAYMENT", None)
     assert status_of(db, office.id("not_validated")).status == Status.SUBMITTED
     mine = client.get(
         f"/api/v1/statements/{office.id('externe_1')}", headers=log_in(client, office.externe)
@@ -139,12 +155,11 @@ def test_the_sepa_file_follows_the_official_schema_and_adds_up(
     assert response.headers["content-type"] == "application/xml"
     assert "virements.xml" in response.headers["content-disposition"]
     document = response.content
-    schema = xmlschema.XMLSchema(str(XSD))
-    schema.validate(document.decode())
-
     from lxml import etree
 
     root = etree.fromstring(document)
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(root), schema.error_log
     amounts = [
         Decimal(a) for a in root.xpath("//p:CdtTrfTxInf/p:Amt/p:InstdAmt/text()", namespaces=NS)
     ]
@@ -157,18 +172,66 @@ def test_the_sepa_file_follows_the_official_schema_and_adds_up(
     assert "Eloise N'Guyen-Muller" in names
     by_name = dict(zip(names, amounts, strict=True))
     assert by_name["Eloise N'Guyen-Muller"] == office.total("externe_1", "externe_2")
+    # Version 09: the execution date is a choice, the banks are named by BICFI.
+    [day] = root.xpath("//p:ReqdExctnDt/p:Dt/text()", namespaces=NS)
+    assert day == batch["batch"]["execution_date"]
+    assert root.xpath("//p:CdtrAgt/p:FinInstnId/p:BICFI/text()", namespaces=NS)
     [debtor] = root.xpath("//p:DbtrAcct/p:Id/p:IBAN/text()", namespaces=NS)
-    assert debtor == "FR7630001007941234567890185"
+    assert debtor == "FR7610071800000000000012364"  # the account configured (tests/data)
     # The same file again: same message identifier, so a bank refuses a duplicate.
     again = client.get(f"{BATCHES}/{batch['batch']['id']}/sepa.xml", headers=dec).content
     assert again == document
 
 
-def test_the_shipped_schema_is_the_one_sepaxml_provides() -> None:
+@pytest.mark.parametrize("version", ["pain.001.001.03", "pain.001.001.09"])
+def test_the_server_checks_with_the_schema_of_the_docs(version: str) -> None:
     from importlib import resources
 
-    shipped = resources.files("sepaxml").joinpath("schemas", "pain.001.001.03.xsd").read_bytes()
-    assert XSD.read_bytes() == shipped
+    shipped = resources.files("server_stub.payment.xsd").joinpath(f"{version}.xsd")
+    assert (DOCS_XSD / f"{version}.xsd").read_bytes() == shipped.read_bytes()
+
+
+@pytest.fixture
+def version_03(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A bank that still takes pain.001.001.03, as the payment configuration says."""
+    configured = Path(__file__).parents[2] / "data" / "debtor.toml"
+    copied = tmp_path / "debtor.toml"
+    copied.write_text(
+        configured.read_text(encoding="utf-8") + '\nsepa_schema = "pain.001.001.03"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("IMAGIN_PAYMENT_DEBTOR_FILE", str(copied))
+    debtor.cache_clear()
+    yield
+    monkeypatch.undo()
+    debtor.cache_clear()
+
+
+def test_the_sepa_file_in_version_03_follows_its_schema(
+    client: TestClient, dec: dict[str, str], batch: dict[str, Any], version_03: None
+) -> None:
+    from lxml import etree
+
+    response = client.get(f"{BATCHES}/{batch['batch']['id']}/sepa.xml", headers=dec)
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+    assert root.tag == f"{{{namespace}}}Document"
+    schema = etree.XMLSchema(etree.parse(str(DOCS_XSD / "pain.001.001.03.xsd")))
+    assert schema.validate(root), schema.error_log
+    [day] = root.xpath("//p:ReqdExctnDt/text()", namespaces={"p": namespace})
+    assert day == batch["batch"]["execution_date"]
+    assert root.xpath("//p:CdtrAgt/p:FinInstnId/p:BIC/text()", namespaces={"p": namespace})
+
+
+def test_an_unknown_sepa_version_is_refused_in_the_configuration() -> None:
+    from server_stub.payment.config import parse_debtor
+
+    with pytest.raises(ValueError, match="sepa_schema"):
+        parse_debtor(
+            'name = "Rectorat"\niban = "FR7610071800000000000012364"\n'
+            'sepa_schema = "pain.001.001.02"\n'
+        )
 
 
 def test_the_payroll_export_adds_up_to_the_cent(
@@ -180,19 +243,20 @@ def test_the_payroll_export_adds_up_to_the_cent(
     raw = response.content
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert {r["N° état de frais"] for r in rows} == {
-        str(office.id("interne")),
-        str(office.id("interne_pay_only")),
-    }
+    internes = ("interne", "interne_pay_only", "interne_travel_no_iban")
+    assert {r["N° état de frais"] for r in rows} == {str(office.id(n)) for n in internes}
     total = sum(Decimal(r["Montant"].replace(",", ".")) for r in rows)
     assert total == Decimal(batch["batch"]["payroll_total"])
-    assert total == office.total("interne", "interne_pay_only", part="pay_total")
+    assert total == office.total(*internes, part="pay_total")
     first = rows[0]
     assert first["Lot"] == batch["batch"]["reference"]
     assert first["Début"] == "15/06/2026"
     assert first["Type de mission"] == "Correction"
     assert first["Nature"] == "Indemnité de vacation"
     assert "," in first["Montant"]
+    assert first["Référence"] == (
+        f"PAIE-{batch['batch']['id']:06d}-{int(first['N° état de frais']):07d}"
+    )
 
 
 def test_the_summary_pdf_states_the_totals(
@@ -215,7 +279,7 @@ def test_statements_in_payment_are_locked(
     cancel = client.post(
         "/api/v1/dec/statements/cancel",
         json={"statements": [{"id": statement_id}], "reason": "Erreur"},
-        headers=dec,
+        headers={**dec, "Idempotency-Key": uuid.uuid4().hex},
     ).json()["results"][0]
     assert cancel["outcome"] == "transition_refused"
     again = client.post(BATCHES, json={"statement_ids": [statement_id]}, headers=dec)
@@ -289,3 +353,142 @@ def test_the_batch_list_and_detail(
     assert listed == batch["batch"]
     assert client.get(f"{BATCHES}/{listed['id']}", headers=dec).json() == listed
     assert listed["created_by"] == "Gérard Lemaire"
+
+
+def test_sepa_text_keeps_what_a_bank_reads() -> None:
+    from server_stub.payment.sepa import sepa_text
+
+    assert sepa_text("Éloïse N’Guyen-Müller", 70) == "Eloise N'Guyen-Muller"
+    assert sepa_text("Cœur — Straße, Æsa Øst Łukasz", 70) == "Coeur - Strasse, AEsa Ost Lukasz"
+    assert sepa_text("Frais & débours : 12 € ; n° 3", 140) == "Frais debours : 12 n 3"
+    assert sepa_text("€€€", 70) == "-"
+    assert sepa_text("a" * 80, 70) == "a" * 70
+
+
+@pytest.fixture
+def example_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server as shipped: no paying account configured, the example one in its place."""
+    monkeypatch.setenv("IMAGIN_PAYMENT_DEBTOR_FILE", "")
+    debtor.cache_clear()
+    yield
+    monkeypatch.undo()
+    debtor.cache_clear()
+
+
+def test_no_payment_file_is_made_from_the_example_account(
+    client: TestClient, office: Office, dec: dict[str, str], example_account: None
+) -> None:
+    response = client.post(BATCHES, json={}, headers=dec)
+    assert response.status_code == 409
+    body = response.json()
+    assert body["type"] == "payment_not_configured"
+    assert body["detail"].startswith(
+        "Le compte payeur de l'académie n'est pas configuré : c'est encore le compte d'exemple "
+        "(FR76 … 0185)."
+    )
+    assert "IMAGIN_PAYMENT_DEBTOR_FILE" in body["detail"]
+    assert office.statements["interne"].status == Status.APPROVED
+
+
+def test_a_configured_file_naming_the_example_account_is_refused_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = tmp_path / "debtor.toml"
+    copied.write_text(
+        'name = "Rectorat"\niban = "FR76 3000 1007 9412 3456 7890 185"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("IMAGIN_PAYMENT_DEBTOR_FILE", str(copied))
+    debtor.cache_clear()
+    try:
+        assert debtor().example is True
+    finally:
+        monkeypatch.undo()
+        debtor.cache_clear()
+    assert debtor().example is False
+
+
+def test_the_batch_holds_exactly_what_preparing_announced(
+    client: TestClient, office: Office, dec: dict[str, str], db: Session
+) -> None:
+    response = client.post(f"{BATCHES}/preview", json={}, headers=dec)
+    assert response.status_code == 200, response.text
+    preview = response.json()
+    # Preparing changes nothing.
+    assert status_of(db, office.id("interne")).status == Status.APPROVED
+    assert client.get(BATCHES, headers=dec).json() == []
+    announced = {(e["id"], e["part"]): (e["reason"], e["who"]) for e in preview["excluded"]}
+    assert set(announced) == {
+        (office.id("interne_travel_no_iban"), "TRAVEL"),
+        (office.id("externe_no_iban"), "PAY"),
+    }
+    expected = {
+        "expected_statement_count": preview["statement_count"],
+        "expected_total": preview["total"],
+    }
+    created = client.post(BATCHES, json=expected, headers=dec)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    made = {(e["id"], e["part"]): (e["reason"], e["who"]) for e in body["excluded"]}
+    assert made == announced
+    for key in (
+        "statement_count",
+        "transfer_count",
+        "transfer_total",
+        "payroll_count",
+        "payroll_total",
+        "total",
+    ):
+        assert body["batch"][key] == preview[key], key
+    assert body["batch"]["execution_date"] == preview["execution_date"]
+
+
+def test_a_batch_that_changed_since_preparing_is_not_made(
+    client: TestClient, office: Office, dec: dict[str, str], world: World, db: Session
+) -> None:
+    preview = client.post(f"{BATCHES}/preview", json={}, headers=dec).json()
+    # Meanwhile another statement is validated.
+    late = submitted(world, office.interne, entry=copies(7), status=Status.APPROVED)
+    expected = {
+        "expected_statement_count": preview["statement_count"],
+        "expected_total": preview["total"],
+    }
+    response = client.post(BATCHES, json=expected, headers=dec)
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith(
+        "Les états de frais à mettre en paiement ont changé depuis la préparation du lot"
+    )
+    assert client.get(BATCHES, headers=dec).json() == []
+    assert status_of(db, late.id).status == Status.APPROVED
+
+
+def test_the_execution_date_is_a_target2_business_day(
+    client: TestClient, office: Office, dec: dict[str, str], settings: Any
+) -> None:
+    # Easter Monday 2027, 1 May 2028 (a Monday), Christmas and the day after.
+    for closed, reason in (
+        ("2027-03-29", "lundi de Pâques"),
+        ("2028-05-01", "fête du Travail"),
+        ("2026-12-25", "Noël"),
+        ("2026-12-26", "samedi"),
+    ):
+        response = client.post(f"{BATCHES}/preview", json={"execution_date": closed}, headers=dec)
+        assert response.status_code == 422, closed
+        message = response.json()["fields"]["execution_date"]
+        assert reason in message and "n'est pas un jour ouvré TARGET2" in message
+    assert (
+        "Choisissez par exemple le 30/03/2027."
+        in client.post(
+            f"{BATCHES}/preview", json={"execution_date": "2027-03-29"}, headers=dec
+        ).json()["detail"]
+    )
+    opened = client.post(f"{BATCHES}/preview", json={"execution_date": "2027-03-30"}, headers=dec)
+    assert opened.status_code == 200
+
+
+def test_the_default_execution_date_skips_target2_holidays() -> None:
+    from server_stub.payment.target2 import next_business_day
+
+    assert next_business_day(dt.date(2027, 3, 25)) == dt.date(2027, 3, 30)  # Good Friday, Monday
+    assert next_business_day(dt.date(2026, 12, 24)) == dt.date(2026, 12, 28)
+    assert next_business_day(dt.date(2027, 4, 30)) == dt.date(2027, 5, 3)
+    assert next_business_day(dt.date(2026, 12, 31)) == dt.date(2027, 1, 4)

@@ -1,2 +1,0 @@
-"""DejaVu fonts (LICENSE-DejaVu.txt) for the batch summary PDF: the server does not depend on
-the client package for them."""

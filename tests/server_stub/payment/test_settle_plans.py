@@ -1,0 +1,115 @@
+"""A bank statement's answers reach their parts by primary key, not by reading every part of
+every batch: on PostgreSQL the one UPDATE joined to the answers sent as arrays (unnest), on
+SQLite the UPDATE by id executed for each (an `EXPLAIN` of each, at a realistic size)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.orm import Session
+
+from server_stub.payment import repository
+from server_stub.payment.models import PaymentBatch, PaymentPart
+from tests.server_stub.dec.test_queue_plans import CONVOCATIONS, _fill, _nodes
+
+ANSWERS = 200
+
+
+def _batches(db: Session) -> None:
+    """Two batches paying each of the 12,000 statements' two parts: 24,000 parts."""
+    connection = db.connection()
+    connection.execute(
+        insert(PaymentBatch),
+        [
+            {
+                "id": n,
+                "office": "DEC",
+                "status": "IN_PAYMENT",
+                "created_at": dt.datetime(2026, 7, n, tzinfo=dt.UTC),
+                "execution_date": dt.date(2026, 7, n + 1),
+            }
+            for n in (1, 2)
+        ],
+    )
+    connection.execute(
+        insert(PaymentPart),
+        [
+            {
+                "batch_id": 1 + statement % 2,
+                "statement_id": statement,
+                "user_id": 1 + statement % 2000,
+                "part": part,
+                "channel": "TRANSFER",
+                "amount": Decimal("12.50"),
+                "status": "IN_PAYMENT",
+            }
+            for statement in range(1, CONVOCATIONS + 1)
+            for part in ("PAY", "TRAVEL")
+        ],
+    )
+    connection.exec_driver_sql("ANALYZE")
+
+
+def test_the_answers_reach_their_parts_by_primary_key(engine: Engine, db: Session) -> None:
+    _fill(db)
+    _batches(db)
+    ids = list(range(1, 2 * ANSWERS, 2))
+    if engine.dialect.name == "postgresql":
+        plan: Any = db.execute(
+            text(f"EXPLAIN (FORMAT JSON) {repository._SETTLE_FROM_ARRAYS.text}"),
+            {
+                "ids": ids,
+                "statuses": ["PAID"] * len(ids),
+                "days": [dt.date(2026, 7, 3)] * len(ids),
+                "refs": [f"BQ{i}" for i in ids],
+                "codes": [None] * len(ids),
+                "reasons": [None] * len(ids),
+            },
+        ).scalar_one()
+        nodes = _nodes(plan[0]["Plan"])
+        scanned = {n.get("Relation Name") for n in nodes if n["Node Type"] == "Seq Scan"}
+        assert "payment_parts" not in scanned, nodes
+        assert any(n.get("Index Name") == "payment_parts_pkey" for n in nodes), nodes
+    else:
+        steps = [
+            row[-1]
+            for row in db.execute(
+                text(
+                    "EXPLAIN QUERY PLAN UPDATE payment_parts SET status = 'PAID', "
+                    "settled_on = '2026-07-03', settled_reference = 'BQ1', return_code = NULL, "
+                    "return_reason = NULL WHERE payment_parts.id = 1"
+                )
+            )
+        ]
+        assert any("INTEGER PRIMARY KEY" in step for step in steps), steps
+    # And the plan's statement does what the executemany does: each part its own answer.
+    repository.settle_parts(
+        db,
+        [
+            {
+                "id": i,
+                "status": "REJECTED" if i % 4 == 1 else "PAID",
+                "settled_on": dt.date(2026, 7, 3),
+                "settled_reference": f"BQ{i}",
+                "return_code": "AC04" if i % 4 == 1 else None,
+                "return_reason": "compte clôturé" if i % 4 == 1 else None,
+            }
+            for i in ids
+        ],
+    )
+    rows = db.execute(
+        text(
+            "SELECT id, status, settled_on, settled_reference, return_code, return_reason "
+            "FROM payment_parts WHERE status <> 'IN_PAYMENT' ORDER BY id"
+        )
+    ).all()
+    assert [r[0] for r in rows] == ids
+    assert all(r[3] == f"BQ{r[0]}" for r in rows)
+    assert all(str(r[2]) == "2026-07-03" for r in rows)
+    assert {(r[1], r[4], r[5]) for r in rows if r[0] % 4 == 1} == {
+        ("REJECTED", "AC04", "compte clôturé")
+    }
+    assert {(r[1], r[4], r[5]) for r in rows if r[0] % 4 == 3} == {("PAID", None, None)}
