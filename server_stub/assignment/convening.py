@@ -25,17 +25,16 @@ from server_stub.assignment.models import (
     Need,
     NeedKind,
 )
-from server_stub.assignment.planning import (
+from server_stub.assignment.planning.board import (
     ACTIVE,
-    assignment_out,
-    candidates,
     default_limits,
     explain,
-    single_board,
+    need_board,
     slot_of,
-    standings,
     task_label,
 )
+from server_stub.assignment.planning.ranking import candidates, standings
+from server_stub.assignment.planning.review import assignment_out
 from server_stub.assignment.schemas import (
     CandidateOut,
     IssueIn,
@@ -49,18 +48,21 @@ from server_stub.assignment.schemas import (
 )
 from server_stub.assignment.service import title_of
 from server_stub.assignment.solver import Load
-from server_stub.auth.models import Role, User
+from server_stub.auth.models import User
 from server_stub.core import clock
 from server_stub.core.errors import Conflict, InvalidInput, NotFound
 from server_stub.core.security import hash_password, temporary_password
 from server_stub.core.settings import Settings
+from server_stub.notifications import outbox
+from server_stub.notifications.kinds import Kind
+from server_stub.notifications.outbox import Notice, mission_text
 from server_stub.reference import service as reference
 from server_stub.reference.communes import communes
 from server_stub.reference.models import ExamSession, Mission
-from server_stub.rules.french import format_time
+from server_stub.rules.french import format_time, plural
 from server_stub.rules.model import MissionType
 from server_stub.statements import service as statements
-from server_stub.statements.issuing import issue
+from server_stub.statements.issuing import issue, issue_many
 from server_stub.statements.lifecycle import MISSION_TYPE_LABELS, Action
 from server_stub.statements.models import Status
 
@@ -94,9 +96,7 @@ def _mission(session: Session, row: Need) -> tuple[Mission, bool]:
         label=row.label,
     )
     session.add(mission)
-    session.flush()
-    row.mission_id = mission.id
-    row.mission = mission
+    row.mission = mission  # its id is written with the others, at the next flush
     return mission, True
 
 
@@ -112,7 +112,7 @@ def _letter_mission(assignment: Assignment) -> LetterMission:
     label = task_label(row, assignment.task_index, assignment.copies)
     if row.kind == NeedKind.CORRECTION:
         when = f"Remise des copies le {day_label(row.day)}, {hours}"
-        details = f"{label.split(' (')[0]} : {assignment.copies} copies"
+        details = f"{label.split(' (')[0]} : {plural(assignment.copies, 'copie', 'copies')}"
         if row.end_date:
             details += f", à rendre au plus tard le {day_label(row.end_date)}"
     else:
@@ -122,10 +122,20 @@ def _letter_mission(assignment: Assignment) -> LetterMission:
         title=f"{MISSION_TYPE_LABELS[_mission_type(row)]} – épreuve {paper.code} ({paper.name})",
         exam=f"{paper.exam.name} {paper.exam.speciality}",
         place=centre.name,
-        address=f"{centre.address}, {postal} {commune.name if commune else ''}".strip(" ,"),
+        address=full_address(centre.address, postal, commune.name if commune else ""),
         when=when,
         details=details,
     )
+
+
+def full_address(street: str, postal: str, town: str) -> str:
+    """The centre's address with its postal code and town, once: an address that already
+    ends with them ("1 rue X, 80000 Amiens") is not given them a second time."""
+    street = street.strip(" ,")
+    place = f"{postal} {town}".strip()
+    if not place or place.lower() in street.lower() or (postal and postal in street):
+        return street
+    return f"{street}, {place}".strip(" ,")
 
 
 def _activate(user: User) -> str | None:
@@ -134,8 +144,6 @@ def _activate(user: User) -> str | None:
         return None
     password = temporary_password()
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     return password
 
 
@@ -146,7 +154,7 @@ def _write_letter(
     user: User,
     assignments: Sequence[Assignment],
     now: dt.datetime,
-) -> tuple[ConvocationLetter, bool]:
+) -> tuple[ConvocationLetter, str | None]:
     password = _activate(user)
     access = Access.TEMPORARY if password else Access.PERSONAL
     if user.academic:
@@ -171,7 +179,36 @@ def _write_letter(
         pdf=render_letter(letter),
     )
     session.add(row)
-    return row, password is not None
+    return row, password
+
+
+def _convocation_notice(
+    settings: Settings,
+    exam_session: ExamSession,
+    user: User,
+    assignments: Sequence[Assignment],
+    missions: dict[int, Mission],
+    password: str | None,
+) -> Notice:
+    texts = []
+    for assignment in sorted(assignments, key=_chronological):
+        mission = missions[assignment.need_id]
+        text = mission_text(
+            mission.type,
+            mission.start_date,
+            mission.end_date,
+            mission.paper.name if mission.paper else None,
+            mission.centre.name,
+        )
+        texts.append(text)
+    context = {
+        "academie": settings.academie,
+        "session": exam_session.name,
+        "missions": " ; ".join(dict.fromkeys(texts)),
+        "login": user.login,
+        "password": password or "",
+    }
+    return Notice(user.id, context)
 
 
 def _chronological(assignment: Assignment) -> tuple[dt.date, str, int]:
@@ -205,11 +242,7 @@ def letters(session: Session, session_id: int | None, user_id: int | None) -> li
     ]
 
 
-def letter_pdf(session: Session, user: User, letter_id: int) -> tuple[bytes, str]:
-    row = repository.letter(session, letter_id)
-    staff = user.role in (Role.GESTIONNAIRE, Role.ADMIN)
-    if row is None or (row.user_id != user.id and not staff):
-        raise NotFound("Cette convocation n'existe pas.")
+def letter_pdf(session: Session, row: ConvocationLetter) -> tuple[bytes, str]:
     owner = session.get(User, row.user_id)
     login = owner.login if owner else "intervenant"
     return row.pdf, f"convocation-{login}-{row.created_at.date().isoformat()}.pdf"
@@ -233,15 +266,19 @@ def issue_session(
 
     missions_created = convocations_created = 0
     by_person: dict[int, list[Assignment]] = defaultdict(list)
+    missions: dict[int, Mission] = {}
+    batches = []
     for items in by_need.values():
         row = items[0].need
         mission, created = _mission(session, row)
+        missions[row.id] = mission
         missions_created += created
+        batches.append((mission, [a.user for a in items], now))
+    for items, issued_to_need in zip(
+        by_need.values(), issue_many(session, batches, actor), strict=True
+    ):
         issued = {
-            convocation.user_id: (convocation, fresh)
-            for convocation, _, fresh in issue(
-                session, mission, [a.user for a in items], actor, now
-            )
+            convocation.user_id: (convocation, fresh) for convocation, _, fresh in issued_to_need
         }
         for assignment in items:
             convocation, fresh = issued[assignment.user_id]
@@ -256,14 +293,18 @@ def issue_session(
 
     written: list[LetterOut] = []
     activated: list[str] = []
+    notices: list[Notice] = []
     for items in by_person.values():
         user = items[0].user
-        letter, with_password = _write_letter(session, settings, exam_session, user, items, now)
-        if with_password:
+        letter, password = _write_letter(session, settings, exam_session, user, items, now)
+        if password:
             activated.append(user.login)
         session.flush()
         written.append(letter_out(letter, user))
+        notices.append(_convocation_notice(settings, exam_session, user, items, missions, password))
     session.flush()
+    # Beside each letter, in the same transaction: the e-mail with the access of a new externe.
+    outbox.enqueue(session, Kind.CONVOCATION, notices)
     return IssueOut(
         issued=len(proposals),
         missions_created=missions_created,
@@ -426,7 +467,7 @@ def replace(
     [(convocation, _, _)] = issue(session, mission, [user], actor, now)
     limits = default_limits(session, row.session_id)
     standing = standings(session, row, [user], limits, copies=old.copies)[0]
-    b = single_board(session, row, [user], limits)
+    b = need_board(session, row, [user], limits)
     explanation, estimate = explain(
         b,
         row,
@@ -455,8 +496,12 @@ def replace(
     stored = repository.assignment(session, new.id)
     assert stored is not None
     exam_session: ExamSession = reference.require(session, ExamSession, row.session_id)
-    letter, _ = _write_letter(session, settings, exam_session, user, [stored], now)
+    letter, password = _write_letter(session, settings, exam_session, user, [stored], now)
     session.flush()
+    notice = _convocation_notice(
+        settings, exam_session, user, [stored], {row.id: mission}, password
+    )
+    outbox.enqueue(session, Kind.CONVOCATION, [notice])
     return ReplacementOut(
         replaced=assignment_out(old),
         replacement=assignment_out(stored),

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from server_stub.assignment.costing import Basis, Estimate
 from server_stub.assignment.solver import Limits, Reason, Shortfall, TaskKind
-from server_stub.rules.french import HALF_DAY_NAMES, MEAL_NAMES, format_date, plural
+from server_stub.rules.french import HALF_DAY_NAMES, MEAL_NAMES, format_date, format_number, plural
 from server_stub.rules.model import HalfDay
 from server_stub.rules.money import format_euros
 
@@ -119,11 +119,12 @@ def estimate_text(estimate: Estimate, centre_commune: str) -> str:
             f"résidence ({residence})."
         )
     rate = format_euros(estimate.rate or Decimal(0))
+    km = format_number(estimate.round_trip_km)
     if estimate.basis is Basis.UNKNOWN_RESIDENCE:
-        journey = f"Résidence non renseignée : estimé sur {estimate.round_trip_km} km aller-retour"
+        journey = f"Résidence non renseignée : estimé sur {km} km aller-retour"
     else:
         origin = estimate.origin.name if estimate.origin else ""
-        journey = f"{origin} → {centre_commune} : {estimate.round_trip_km} km aller-retour"
+        journey = f"{origin} → {centre_commune} : {km} km aller-retour"
     text = f"{journey} × {rate} ({estimate.car_class}) = {format_euros(estimate.kilometric)}"
     for meal in estimate.meals:
         text += f" + {MEAL_NAMES[meal]} {format_euros(estimate.meal_rate)}"
@@ -136,7 +137,9 @@ def load_text(half_days: int, copies: int, limits: Limits) -> str:
         f"sur {limits.max_half_days} au plus"
     )
     if copies:
-        text += f", {plural(copies, 'copie', 'copies')} sur {limits.max_copies} au plus"
+        text += (
+            f", {plural(copies, 'copie', 'copies')} sur {format_number(limits.max_copies)} au plus"
+        )
     return text + "."
 
 

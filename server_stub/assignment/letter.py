@@ -1,43 +1,25 @@
 """The convocation letter: one PDF per person and issue, listing their missions.
 
-Built with reportlab on DejaVu Sans, shipped in this package's resources (the server never imports
-the client). The letter says where and when, gives the IMAG'IN identifier and, for an externe who
-has never logged in, the temporary password, and where to find help.
+Built with the server's PDF kit (`core.pdf`: DejaVu Sans, A4, the palette). The letter says where
+and when, gives the IMAG'IN identifier and, for an externe who has never logged in, the temporary
+password, and where to find help.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from server_stub.assignment.costing import Help
+from server_stub.core.pdf import ACCENT, BOLD, INK, REGULAR, RULE, TINT, register_fonts, render
 from server_stub.rules.french import format_date
-
-# Names of our own: the client registers DejaVu under its names in the same process in tests.
-REGULAR = "ImaginLetterSans"
-BOLD = "ImaginLetterSans-Bold"
-_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
-_lock = threading.Lock()
-_registered = False
-
-INK = colors.HexColor("#1a1a1a")
-ACCENT = colors.HexColor("#1f3a5f")
-RULE = colors.HexColor("#9aa5b1")
-TINT = colors.HexColor("#eef1f4")
 
 
 class Access(StrEnum):
@@ -70,24 +52,6 @@ class Letter:
     help: Help
 
 
-def _register_fonts() -> None:
-    global _registered
-    if _registered:
-        return
-    with _lock:
-        if _registered:
-            return
-        folder = resources.files("server_stub.assignment.resources") / "fonts"
-        for name, filename in _FILES.items():
-            with (folder / filename).open("rb") as file:
-                pdfmetrics.registerFont(TTFont(name, io.BytesIO(file.read())))
-        # <b> picks the bold face; there is no italic face, italics stay upright.
-        pdfmetrics.registerFontFamily(
-            REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
-        )
-        _registered = True
-
-
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=REGULAR, fontSize=10, leading=13.5, textColor=INK)
     return {
@@ -103,24 +67,13 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def render_letter(letter: Letter) -> bytes:
-    _register_fonts()
+    register_fonts()
     styles = _styles()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=f"Convocation – {letter.person_name}",
-        author=f"{letter.academie} – {letter.office}",
-    )
 
     def p(text: str, style: str = "body") -> Paragraph:
         return Paragraph(text, styles[style])
 
-    story: list[object] = [
+    story: list[Flowable] = [
         p(f"{escape(letter.academie)} – {escape(_office(letter.office))}", "head"),
         p(f"Le {format_date(letter.issued_on)}", "small"),
         Spacer(1, 6 * mm),
@@ -152,8 +105,11 @@ def render_letter(letter: Letter) -> bytes:
         p(escape(letter.help.guide)),
         p(escape(letter.help.contact)),
     ]
-    document.build(story)
-    return buffer.getvalue()
+    return render(
+        story,
+        title=f"Convocation – {letter.person_name}",
+        author=f"{letter.academie} – {letter.office}",
+    )
 
 
 def _office(office: str) -> str:

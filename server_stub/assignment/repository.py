@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import Row, delete, func, or_, select
+from sqlalchemy import Row, delete, func, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -21,6 +21,8 @@ from server_stub.assignment.models import (
     Run,
     Unavailability,
 )
+from server_stub.assignment.solver import school_key
+from server_stub.auth.access import Place, Resource
 from server_stub.auth.models import Role, User
 from server_stub.core.errors import Conflict
 from server_stub.reference.models import Convocation, Exam, ExamSession, Mission, Paper
@@ -31,7 +33,7 @@ ACTIVE = (AssignmentStatus.PROPOSED, AssignmentStatus.ISSUED)
 
 _COMPETENCE = (
     joinedload(Competence.user),
-    joinedload(Competence.paper).joinedload(Paper.exam),
+    joinedload(Competence.paper).joinedload(Paper.exam).joinedload(Exam.session),
     joinedload(Competence.decided_by),
 )
 _ASSIGNMENT = (
@@ -136,6 +138,7 @@ def competences(
     session_id: int | None,
     paper_id: int | None,
     ids: Collection[int] | None = None,
+    offices: Collection[str] | None = None,
     limit: int = 1000,
 ) -> Sequence[Competence]:
     query = (
@@ -145,6 +148,10 @@ def competences(
         .options(*_COMPETENCE)
         .order_by(Competence.declared_at, Competence.id)
     )
+    if offices is not None:
+        query = query.join(ExamSession, ExamSession.id == Exam.session_id).where(
+            ExamSession.office.in_(sorted(offices))
+        )
     if status is not None:
         query = query.where(Competence.status == status)
     if session_id is not None:
@@ -256,7 +263,8 @@ def assignment(
 ) -> Assignment | None:
     query = select(Assignment).where(Assignment.id == assignment_id).options(*_ASSIGNMENT)
     if for_update:
-        query = query.with_for_update(of=Assignment)
+        # Read again under the lock, even if this unit of work has read it already.
+        query = query.with_for_update(of=Assignment).execution_options(populate_existing=True)
     return session.scalars(query).unique().one_or_none()
 
 
@@ -422,3 +430,113 @@ def letters(
     if user_id is not None:
         query = query.where(ConvocationLetter.user_id == user_id)
     return session.execute(query).all()
+
+
+# --- where each item belongs (auth.access) ------------------------------------------------------
+
+
+def competence_place(competence: Competence) -> Place:
+    """A competence is its person's, within the office of its paper's session; a chef de centre
+    knows it by the person's school."""
+    school = competence.user.school
+    return Place(
+        offices=frozenset((competence.paper.exam.session.office,)),
+        owner_id=competence.user_id,
+        schools=frozenset((school_key(school),)) if school else frozenset(),
+    )
+
+
+def _competence(session: Session, item_id: int) -> tuple[Competence, Place] | None:
+    found = competence(session, item_id)
+    return None if found is None else (found, competence_place(found))
+
+
+def _need(session: Session, item_id: int) -> tuple[Need, Place] | None:
+    found = session.execute(
+        select(Need, ExamSession.office)
+        .join(ExamSession, ExamSession.id == Need.session_id)
+        .where(Need.id == item_id)
+    ).first()
+    if found is None:
+        return None
+    row: Need = found[0]
+    return row, Place(offices=frozenset((found[1],)), centres=frozenset((row.centre_id,)))
+
+
+def _assignment(session: Session, item_id: int) -> tuple[Assignment, Place] | None:
+    found = session.execute(
+        select(Assignment, ExamSession.office)
+        .join(Need, Need.id == Assignment.need_id)
+        .join(ExamSession, ExamSession.id == Need.session_id)
+        .where(Assignment.id == item_id)
+    ).first()
+    if found is None:
+        return None
+    row: Assignment = found[0]
+    return row, Place(offices=frozenset((found[1],)), owner_id=row.user_id)
+
+
+def known_offices(session: Session, user_id: int) -> frozenset[str]:
+    """The offices a person is known to: a competence for one of their papers, a convocation or
+    an assignment in one of their sessions."""
+    query = union(
+        select(ExamSession.office)
+        .join(Exam, Exam.session_id == ExamSession.id)
+        .join(Paper, Paper.exam_id == Exam.id)
+        .join(Competence, Competence.paper_id == Paper.id)
+        .where(Competence.user_id == user_id),
+        select(ExamSession.office)
+        .join(Mission, Mission.session_id == ExamSession.id)
+        .join(Convocation, Convocation.mission_id == Mission.id)
+        .where(Convocation.user_id == user_id),
+        select(ExamSession.office)
+        .join(Need, Need.session_id == ExamSession.id)
+        .join(Assignment, Assignment.need_id == Need.id)
+        .where(Assignment.user_id == user_id),
+    )
+    return frozenset(session.scalars(select(query.subquery().c.office)))
+
+
+def _person(session: Session, item_id: int) -> tuple[User, Place] | None:
+    user = session.get(User, item_id)
+    if user is None or user.role != Role.INTERVENANT:
+        return None
+    return user, Place(offices=known_offices(session, user.id), owner_id=user.id)
+
+
+def _intervenant(session: Session, item_id: int) -> tuple[User, Place] | None:
+    user = session.get(User, item_id)
+    if user is None or user.role != Role.INTERVENANT:
+        return None
+    # Anyone of the académie may be asked to work for any office.
+    return user, Place(owner_id=user.id, shared=True)
+
+
+def _unavailability(session: Session, item_id: int) -> tuple[Unavailability, Place] | None:
+    row = unavailability(session, item_id)
+    if row is None:
+        return None
+    return row, Place(offices=known_offices(session, row.user_id), owner_id=row.user_id)
+
+
+def _letter(session: Session, item_id: int) -> tuple[ConvocationLetter, Place] | None:
+    found = session.execute(
+        select(ConvocationLetter, ExamSession.office)
+        .join(ExamSession, ExamSession.id == ConvocationLetter.session_id)
+        .where(ConvocationLetter.id == item_id)
+    ).first()
+    if found is None:
+        return None
+    row: ConvocationLetter = found[0]
+    return row, Place(offices=frozenset((found[1],)), owner_id=row.user_id)
+
+
+COMPETENCE = Resource("competence", "Cette compétence n'existe pas.", _competence)
+NEED = Resource("need", "Ce besoin n'existe pas.", _need)
+ASSIGNMENT = Resource("assignment", "Cette affectation n'existe pas.", _assignment)
+UNAVAILABILITY = Resource("unavailability", "Cette indisponibilité n'existe pas.", _unavailability)
+LETTER = Resource("letter", "Cette convocation n'existe pas.", _letter)
+PERSON = Resource("person", "Cet intervenant n'existe pas.", _person)
+"""An intervenant with their declarations and residences: within the offices they work for."""
+INTERVENANT = Resource("person", "Cet intervenant n'existe pas.", _intervenant)
+"""An intervenant to declare a competence for or to convene: anyone of the académie."""

@@ -6,16 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from server_stub.assignment.models import AssignmentStatus, CompetenceStatus, NeedKind
 from server_stub.auth.models import Category
+from server_stub.core.wire import ClockTime, Day, Flag, Id, Int, LocalTime, Text, WireIn
 from server_stub.rules.model import HalfDay, PaperKind
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
 
 # --- declarations -----------------------------------------------------------------------------
 
@@ -33,8 +29,8 @@ class PaperChoice(BaseModel):
     session_name: str
 
 
-class CompetenceIn(_In):
-    paper_id: int
+class CompetenceIn(WireIn):
+    paper_id: Id
     subject: str | None = Field(default=None, max_length=200)
 
 
@@ -56,12 +52,12 @@ class CompetenceOut(BaseModel):
     refusal_reason: str | None
 
 
-class RefusalIn(_In):
+class RefusalIn(WireIn):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class ValidateManyIn(_In):
-    ids: list[int] = Field(min_length=1, max_length=500)
+class ValidateManyIn(WireIn):
+    ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class Failure(BaseModel):
@@ -74,10 +70,10 @@ class BulkOut(BaseModel):
     failed: list[Failure]
 
 
-class UnavailabilityIn(_In):
-    start_date: dt.date
+class UnavailabilityIn(WireIn):
+    start_date: Day
     start_half_day: HalfDay = HalfDay.MORNING
-    end_date: dt.date
+    end_date: Day
     end_half_day: HalfDay = HalfDay.AFTERNOON
     reason: str | None = Field(default=None, max_length=200)
 
@@ -101,7 +97,7 @@ class UnavailabilityOut(BaseModel):
     label: str  # "du lundi 15/06/2026 matin au mardi 16/06/2026 après-midi"
 
 
-class ExterneIn(_In):
+class ExterneIn(WireIn):
     """A person from outside the académie the DEC registers so that they can be assigned."""
 
     first_name: str = Field(min_length=1, max_length=100)
@@ -110,7 +106,7 @@ class ExterneIn(_In):
     category: Literal["PRIVATE_TRAINER", "OTHER_ACADEMY", "PROFESSIONAL"] = "PROFESSIONAL"
     administrative_residence: str | None = Field(default=None, pattern=r"^[0-9AB]{5}$")
     family_residence: str | None = Field(default=None, pattern=r"^[0-9AB]{5}$")
-    fiscal_power: int | None = Field(default=None, ge=1, le=50)
+    fiscal_power: Int | None = Field(default=None, ge=1, le=50)
     school: str | None = Field(default=None, max_length=200)
 
 
@@ -133,8 +129,8 @@ class DeclarationsOut(BaseModel):
     unavailabilities: list[UnavailabilityOut]
 
 
-class CentreSchoolsIn(_In):
-    schools: list[str] = Field(max_length=50)
+class CentreSchoolsIn(WireIn):
+    schools: list[Text] = Field(max_length=50)
 
 
 class CentreSchoolsOut(BaseModel):
@@ -147,22 +143,22 @@ class CentreSchoolsOut(BaseModel):
 # --- needs ------------------------------------------------------------------------------------
 
 
-class NeedIn(_In):
+class NeedIn(WireIn):
     kind: NeedKind
-    paper_id: int
-    centre_id: int
-    day: dt.date
+    paper_id: Id
+    centre_id: Id
+    day: Day
     half_day: HalfDay
     # Absent: the académie's default hours of the half-day.
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
-    end_date: dt.date | None = None  # corrections: copies due back
-    copies: int | None = Field(default=None, ge=1, le=100_000)
-    lot_size: int | None = Field(default=None, ge=1, le=2000)
-    commissions: int | None = Field(default=None, ge=1, le=500)
-    seats: int | None = Field(default=None, ge=1, le=200)
+    start_time: ClockTime | None = None
+    end_time: ClockTime | None = None
+    end_date: Day | None = None  # corrections: copies due back
+    copies: Int | None = Field(default=None, ge=1, le=100_000)
+    lot_size: Int | None = Field(default=None, ge=1, le=2000)
+    commissions: Int | None = Field(default=None, ge=1, le=500)
+    seats: Int | None = Field(default=None, ge=1, le=200)
     meeting_type: Literal["REUNION", "HARMONISATION"] | None = None
-    travel_reimbursable: bool = True
+    travel_reimbursable: Flag = True
     label: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
@@ -178,17 +174,17 @@ class NeedIn(_In):
         return self
 
 
-class NeedPatch(_In):
-    day: dt.date | None = None
+class NeedPatch(WireIn):
+    day: Day | None = None
     half_day: HalfDay | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
-    end_date: dt.date | None = None
-    copies: int | None = Field(default=None, ge=1, le=100_000)
-    lot_size: int | None = Field(default=None, ge=1, le=2000)
-    commissions: int | None = Field(default=None, ge=1, le=500)
-    seats: int | None = Field(default=None, ge=1, le=200)
-    travel_reimbursable: bool | None = None
+    start_time: ClockTime | None = None
+    end_time: ClockTime | None = None
+    end_date: Day | None = None
+    copies: Int | None = Field(default=None, ge=1, le=100_000)
+    lot_size: Int | None = Field(default=None, ge=1, le=2000)
+    commissions: Int | None = Field(default=None, ge=1, le=500)
+    seats: Int | None = Field(default=None, ge=1, le=200)
+    travel_reimbursable: Flag | None = None
     label: str | None = Field(default=None, max_length=200)
 
 
@@ -202,8 +198,8 @@ class NeedOut(BaseModel):
     centre_name: str
     day: dt.date
     half_day: HalfDay
-    start_time: dt.time
-    end_time: dt.time
+    start_time: LocalTime
+    end_time: LocalTime
     end_date: dt.date | None
     copies: int | None
     lot_size: int | None
@@ -307,12 +303,22 @@ class PersonLoadOut(BaseModel):
     assignment_ids: list[int]
 
 
-class SolveIn(_In):
-    max_half_days: int | None = Field(default=None, ge=1, le=40)
-    max_copies: int | None = Field(default=None, ge=1, le=5000)
-    load_step_cents: int | None = Field(default=None, ge=0, le=100_000)
+class SolveIn(WireIn):
+    max_half_days: Int | None = Field(default=None, ge=1, le=40)
+    max_copies: Int | None = Field(default=None, ge=1, le=5000)
+    load_step_cents: Int | None = Field(default=None, ge=0, le=100_000)
     # What-if: compute and answer without replacing the current proposal.
-    dry_run: bool = False
+    dry_run: Flag = False
+
+
+class SolveDefaultsOut(BaseModel):
+    """The limits a solve of the session takes when its body names none: the last run's, else
+    the académie's (`from_last_run` says which)."""
+
+    max_half_days: int
+    max_copies: int
+    load_step_cents: int
+    from_last_run: bool
 
 
 class PlacementOut(BaseModel):
@@ -332,20 +338,20 @@ class SolveOut(BaseModel):
     placements: list[PlacementOut]
 
 
-class LockIn(_In):
-    locked: bool
+class LockIn(WireIn):
+    locked: Flag
 
 
-class ReassignIn(_In):
-    user_id: int
+class ReassignIn(WireIn):
+    user_id: Id
     # Overrule a hard constraint on purpose (the explanation keeps the warning).
-    force: bool = False
+    force: Flag = False
 
 
-class ManualIn(_In):
-    task_index: int = Field(ge=1)
-    user_id: int
-    force: bool = False
+class ManualIn(WireIn):
+    task_index: Int = Field(ge=1, le=10_000)
+    user_id: Id
+    force: Flag = False
 
 
 class CandidateOut(BaseModel):
@@ -363,8 +369,8 @@ class CandidateOut(BaseModel):
 # --- issuing, withdrawals ---------------------------------------------------------------------
 
 
-class IssueIn(_In):
-    need_ids: list[int] | None = Field(default=None, max_length=5000)
+class IssueIn(WireIn):
+    need_ids: list[Id] | None = Field(default=None, max_length=5000)
 
 
 class LetterOut(BaseModel):
@@ -385,7 +391,7 @@ class IssueOut(BaseModel):
     letters: list[LetterOut]
 
 
-class WithdrawIn(_In):
+class WithdrawIn(WireIn):
     reason: str | None = Field(default=None, max_length=500)
 
 
@@ -406,8 +412,8 @@ class WithdrawalOut(BaseModel):
     declared_by: Literal["WITHDRAWAL", "NOT_PERFORMED"]
 
 
-class ReplaceIn(_In):
-    user_id: int | None = None  # absent: the best-ranked replacement
+class ReplaceIn(WireIn):
+    user_id: Id | None = None  # absent: the best-ranked replacement
 
 
 class ReplacementOut(BaseModel):

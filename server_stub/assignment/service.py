@@ -1,12 +1,13 @@
 """Declarations (competences, unavailability), their validation, centres' schools and needs.
 
-Solving and reviewing are in `planning`, issuing and replacements in `convening`.
+Solving, reviewing, editing and ranking are in `planning` (one module each), issuing and
+replacements in `convening`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from server_stub.assignment.models import (
     NeedKind,
     Unavailability,
 )
+from server_stub.assignment.repository import COMPETENCE
 from server_stub.assignment.schemas import (
     BulkOut,
     CentreSchoolsIn,
@@ -50,7 +52,6 @@ from server_stub.reference.communes import communes
 from server_stub.reference.models import Centre, ExamSession, Paper
 from server_stub.rules.model import HalfDay
 
-_STAFF = (Role.GESTIONNAIRE, Role.ADMIN)
 TASK_KINDS = {
     NeedKind.CORRECTION: TaskKind.LOT,
     NeedKind.ORAL: TaskKind.COMMISSION,
@@ -137,60 +138,34 @@ def declare_competence(
     return competence_out(found)
 
 
-def withdraw_competence(session: Session, user: User, competence_id: int) -> None:
-    competence = repository.competence(session, competence_id)
-    if competence is None or (competence.user_id != user.id and user.role not in _STAFF):
-        raise NotFound("Cette compétence n'existe pas.")
+def withdraw_competence(session: Session, competence: Competence) -> None:
     session.delete(competence)
     session.flush()
 
 
-def may_decide(session: Session, validator: User, person: User) -> bool:
-    return _decides_for(session, validator)(person)
-
-
-def _decides_for(session: Session, validator: User) -> Callable[[User], bool]:
-    """Whose competences `validator` decides: anyone's for the DEC, the people of their school
-    for a chef de centre."""
-    if validator.role in _STAFF:
-        return lambda _: True
-    school = _chef_school(session, validator) if validator.role == Role.CHEF_CENTRE else None
-    if school is None:
-        return lambda _: False
-    return lambda person: person.school is not None and school_key(person.school) == school
-
-
-def _chef_school(session: Session, chef: User) -> str | None:
-    if chef.school:
-        return school_key(chef.school)
-    if chef.centre_id is not None:
-        centre = session.get(Centre, chef.centre_id)
-        return school_key(centre.name) if centre is not None else None
-    return None
-
-
 def competence_queue(
     session: Session,
-    validator: User,
+    offices: Collection[str] | None,
+    reaches: Callable[[Competence], bool],
     status: CompetenceStatus | None,
     session_id: int | None,
     paper_id: int | None,
 ) -> list[CompetenceOut]:
-    rows = repository.competences(session, status=status, session_id=session_id, paper_id=paper_id)
-    decides = _decides_for(session, validator)
-    return [competence_out(c) for c in rows if decides(c.user)]
+    """The competences to decide that the validator reaches (`reaches`); `offices` narrows the
+    query beforehand when the validator reaches them by office alone."""
+    rows = repository.competences(
+        session, status=status, session_id=session_id, paper_id=paper_id, offices=offices
+    )
+    return [competence_out(c) for c in rows if reaches(c)]
 
 
 def _decide(
     session: Session,
     validator: User,
-    competence_id: int,
+    competence: Competence,
     status: CompetenceStatus,
     reason: str | None = None,
 ) -> Competence:
-    competence = repository.competence(session, competence_id)
-    if competence is None or not may_decide(session, validator, competence.user):
-        raise NotFound("Cette compétence n'existe pas.")
     if competence.status == status:
         return competence
     if status is CompetenceStatus.REFUSED and _in_use(session, competence):
@@ -219,22 +194,33 @@ def _needs_of_paper(session: Session, paper: Paper) -> Iterable[Need]:
     return (n for n in repository.needs(session, paper.exam.session_id) if n.paper_id == paper.id)
 
 
-def validate(session: Session, validator: User, competence_id: int) -> CompetenceOut:
-    return competence_out(_decide(session, validator, competence_id, CompetenceStatus.VALIDATED))
+def validate(session: Session, validator: User, competence: Competence) -> CompetenceOut:
+    return competence_out(_decide(session, validator, competence, CompetenceStatus.VALIDATED))
 
 
-def refuse(session: Session, validator: User, competence_id: int, reason: str) -> CompetenceOut:
-    decided = _decide(session, validator, competence_id, CompetenceStatus.REFUSED, reason)
+def refuse(session: Session, validator: User, competence: Competence, reason: str) -> CompetenceOut:
+    decided = _decide(session, validator, competence, CompetenceStatus.REFUSED, reason)
     return competence_out(decided)
 
 
-def validate_many(session: Session, validator: User, ids: list[int]) -> BulkOut:
+def validate_many(
+    session: Session,
+    validator: User,
+    ids: list[int],
+    reached: Callable[[int], Competence | None],
+) -> BulkOut:
+    """Validates each competence `reached(id)` finds within the validator's reach; any other
+    is answered as absent."""
     succeeded: list[int] = []
     failed: list[Failure] = []
     for competence_id in dict.fromkeys(ids):
+        competence = reached(competence_id)
+        if competence is None:
+            failed.append(Failure(id=competence_id, detail=COMPETENCE.absent))
+            continue
         try:
             with session.begin_nested():
-                _decide(session, validator, competence_id, CompetenceStatus.VALIDATED)
+                _decide(session, validator, competence, CompetenceStatus.VALIDATED)
             succeeded.append(competence_id)
         except DomainError as error:
             failed.append(Failure(id=competence_id, detail=error.detail))
@@ -289,10 +275,7 @@ def declare_unavailability(
     return unavailability_out(row)
 
 
-def remove_unavailability(session: Session, user: User, unavailability_id: int) -> None:
-    row = repository.unavailability(session, unavailability_id)
-    if row is None or (row.user_id != user.id and user.role not in _STAFF):
-        raise NotFound("Cette indisponibilité n'existe pas.")
+def remove_unavailability(session: Session, row: Unavailability) -> None:
     session.delete(row)
     session.flush()
 
@@ -313,13 +296,6 @@ def person_out(user: User) -> PersonOut:
         family_residence=user.family_residence,
         fiscal_power=user.fiscal_power,
     )
-
-
-def intervenant(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or user.role != Role.INTERVENANT:
-        raise NotFound("Cet intervenant n'existe pas.")
-    return user
 
 
 def register_externe(session: Session, body: ExterneIn) -> PersonOut:
@@ -353,11 +329,16 @@ def register_externe(session: Session, body: ExterneIn) -> PersonOut:
     return person_out(user)
 
 
-def declarations(session: Session, user_id: int) -> DeclarationsOut:
-    user = intervenant(session, user_id)
+def declarations(
+    session: Session, user: User, shown: Callable[[Competence], bool]
+) -> DeclarationsOut:
+    """A person's declarations for the DEC: their unavailability, and the competences `shown`
+    to the reader (those for the papers of the reader's offices)."""
     return DeclarationsOut(
         person=person_out(user),
-        competences=my_competences(session, user),
+        competences=[
+            competence_out(c) for c in repository.competences_of(session, user.id) if shown(c)
+        ],
         unavailabilities=my_unavailabilities(session, user),
     )
 
@@ -493,6 +474,9 @@ def create_need(session: Session, session_id: int, body: NeedIn) -> NeedOut:
 
 
 def _check_hours(row: Need) -> None:
+    problem = reference.tariff_problem(row.day)
+    if problem:
+        raise InvalidInput(problem, fields={"day": problem})
     if row.end_time <= row.start_time:
         message = "L'heure de fin précède l'heure de début."
         raise InvalidInput(message, fields={"end_time": message})

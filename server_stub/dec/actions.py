@@ -9,20 +9,21 @@ exactly as a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from server_stub.auth.models import Role, User
+from server_stub.auth.models import User
 from server_stub.core import clock
 from server_stub.core.errors import (
     Conflict,
@@ -34,8 +35,8 @@ from server_stub.core.errors import (
     TransitionRefused,
 )
 from server_stub.core.settings import Settings
-from server_stub.dec import anomalies, repository
-from server_stub.dec.repository import STATEMENTS
+from server_stub.dec import repository
+from server_stub.dec.models import BulkRequest
 from server_stub.dec.schemas import (
     ItemResult,
     MissionResult,
@@ -43,21 +44,22 @@ from server_stub.dec.schemas import (
     ServiceDoneOut,
     StatementRef,
 )
-from server_stub.dec.service import in_scope
+from server_stub.notifications import outbox
+from server_stub.notifications.kinds import Kind
+from server_stub.reference.models import Mission
 from server_stub.rules.anomalies import ANOMALY_LABELS, AnomalyCode
-from server_stub.rules.french import HALF_DAY_NAMES, format_date, format_time
+from server_stub.rules.french import HALF_DAY_NAMES, format_date, format_number, format_time
 from server_stub.rules.model import HalfDay, MissionType
 from server_stub.rules.money import format_euros
-from server_stub.statements import facts, lifecycle
+from server_stub.statements import anomalies, facts, lifecycle
 from server_stub.statements import repository as statements_repository
 from server_stub.statements import service as statements_service
 from server_stub.statements.lifecycle import DEC_HANDLED, Action
 from server_stub.statements.models import Statement, Status
 from server_stub.statements.schemas import EntryIn
+from server_stub.statements.vocabulary import Recorded
 
 PARIS = ZoneInfo("Europe/Paris")
-# Statements per transaction in a bulk action: a crash loses at most one chunk, locks are short.
-CHUNK = 500
 NOT_FOUND = "Cet état de frais est introuvable."
 
 # "Cet état de frais ne peut pas être {verb}", "Déjà {verb} par …".
@@ -68,6 +70,8 @@ VERBS: dict[Action, str] = {
     Action.UNCANCEL: "rétabli",
     Action.SEND_TO_PAYMENT: "mis en paiement",
     Action.MARK_PAID: "marqué payé",
+    Action.PART_PAID: "marqué payé",
+    Action.PAYMENT_REJECTED: "marqué rejeté",
     Action.ENTER_INDEMNITY: "traité par le gestionnaire",
     Action.CORRECT: "corrigé",
 }
@@ -88,44 +92,37 @@ def _status_label(row: Mapping[Any, Any], today: dt.date) -> str:
 
 @dataclass(frozen=True)
 class BulkMove:
-    """A set-based move: `values(source)` is what the UPDATE sets besides status and version."""
+    """A set-based move: `values` is what the UPDATE sets besides the version (it may refer to
+    the statement's columns as they were before the move)."""
 
     action: Action
-    values: Callable[[Status], dict[str, Any]]
+    values: Mapping[str, Any]
     reason: str | None = None
     clean_only: bool = False
 
 
 def approve_move(clean_only: bool = False) -> BulkMove:
-    return BulkMove(
-        Action.APPROVE, lambda _: {"status": Status.APPROVED.value}, clean_only=clean_only
-    )
+    return BulkMove(Action.APPROVE, {"status": Status.APPROVED.value}, clean_only=clean_only)
 
 
 def return_move(reason: str) -> BulkMove:
     return BulkMove(
-        Action.RETURN,
-        lambda _: {"status": Status.RETURNED.value, "reason": reason},
-        reason=reason,
+        Action.RETURN, {"status": Status.RETURNED.value, "reason": reason}, reason=reason
     )
 
 
 def cancel_move(reason: str) -> BulkMove:
     return BulkMove(
         Action.CANCEL,
-        lambda source: {"status": Status.CANCELLED.value, "status_before_cancel": source.value},
+        {"status": Status.CANCELLED.value, "status_before_cancel": repository.status_now()},
         reason=reason,
     )
 
 
 def uncancel_move(reason: str | None) -> BulkMove:
-    t = STATEMENTS.c
     return BulkMove(
         Action.UNCANCEL,
-        lambda _: {
-            "status": func.coalesce(t.status_before_cancel, literal(Status.OPEN.value)),
-            "status_before_cancel": None,
-        },
+        {"status": repository.status_before_cancel(), "status_before_cancel": None},
         reason=reason,
     )
 
@@ -137,6 +134,102 @@ def _unique(refs: Iterable[StatementRef]) -> list[StatementRef]:
     return sorted(seen.values(), key=lambda r: r.id)
 
 
+# --- resumable bulk requests ------------------------------------------------------------------
+
+# How long the outcomes of a bulk request are kept for a retry.
+KEEP_REQUESTS = dt.timedelta(days=30)
+KEY_REUSED = (
+    "Cette clé d'idempotence a déjà servi pour une autre action groupée : chaque action "
+    "envoie une clé nouvelle, et la même seulement pour réessayer la même action."
+)
+
+
+def fingerprint(action: str, body: BaseModel) -> str:
+    text = json.dumps([action, body.model_dump(mode="json")], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """A bulk request stored under its idempotency key: what is answered per statement is
+    written in the same transaction as what is done to it, so a retry (after a crash, a
+    dropped connection) does only what is left and answers the whole report."""
+
+    request_id: int
+
+    @classmethod
+    def open(
+        cls, session: Session, actor: User, key: str, action: str, body: BaseModel
+    ) -> Resumable:
+        """The request under `key`, recorded now if it is new (committed: a retry finds it)."""
+        signature = fingerprint(action, body)
+        existing = repository.bulk_request(session, actor.id, key)
+        if existing is None:
+            now = clock.now()
+            fresh = BulkRequest(
+                actor_id=actor.id, key=key, action=action, fingerprint=signature, created_at=now
+            )
+            if repository.add_bulk_request(session, fresh):
+                repository.forget_bulk_requests(session, now - KEEP_REQUESTS)
+                session.commit()
+                return cls(fresh.id)
+            existing = repository.bulk_request(session, actor.id, key)
+            assert existing is not None
+        if existing.action != action or existing.fingerprint != signature:
+            raise Conflict(KEY_REUSED, fields={"Idempotency-Key": KEY_REUSED})
+        request_id = existing.id
+        session.commit()  # what follows starts with the request's lock
+        return cls(request_id)
+
+    def remaining(self, session: Session, refs: Sequence[StatementRef]) -> list[StatementRef]:
+        done = repository.answered(session, self.request_id)
+        return [r for r in refs if r.id not in done]
+
+    def claim(self, session: Session, chunk: list[StatementRef]) -> list[StatementRef]:
+        """Locks the request for this chunk's transaction; the chunk less what another try of
+        the same request answered meanwhile."""
+        repository.claim_bulk_request(session, self.request_id, None)
+        done = repository.answered(session, self.request_id, [r.id for r in chunk])
+        return [r for r in chunk if r.id not in done]
+
+    def record(self, session: Session, results: Sequence[ItemResult]) -> None:
+        repository.add_outcomes(
+            session,
+            [
+                {
+                    "request_id": self.request_id,
+                    "statement_id": r.id,
+                    "ok": r.ok,
+                    "outcome": r.outcome.value,
+                    "status": r.status.value if r.status is not None else None,
+                    "version": r.version,
+                    "reason": r.reason,
+                }
+                for r in results
+            ],
+        )
+
+    def report(self, session: Session, refs: Sequence[StatementRef]) -> list[ItemResult]:
+        repository.claim_bulk_request(session, self.request_id, clock.now())
+        rows = repository.answered(session, self.request_id)
+        session.commit()
+        # Rows this server wrote: built without validating them again (10,000 at a time).
+        return [
+            ItemResult.model_construct(
+                id=r.id,
+                ok=rows[r.id]["ok"],
+                outcome=Outcome(rows[r.id]["outcome"]),
+                status=None if rows[r.id]["status"] is None else Status(rows[r.id]["status"]),
+                version=rows[r.id]["version"],
+                reason=rows[r.id]["reason"],
+            )
+            for r in refs
+        ]
+
+
+# --- bulk moves -------------------------------------------------------------------------------
+
+
 def bulk_move(
     session: Session,
     settings: Settings,
@@ -144,79 +237,144 @@ def bulk_move(
     refs: Sequence[StatementRef],
     move: BulkMove,
     *,
-    office: str | None,
+    offices: Collection[str] | None,
     commit: bool = True,
     after_chunk: Callable[[list[Mapping[Any, Any]]], None] | None = None,
+    resumable: Resumable | None = None,
 ) -> list[ItemResult]:
-    """Moves many statements, CHUNK per transaction; answers each one.
+    """Moves many statements, `settings.bulk_chunk` per transaction; answers each one.
 
-    One UPDATE ... RETURNING per (current status, version read) group of a chunk, one INSERT of
-    the audit entries: no statement is loaded as an object. Each statement moves at most once:
-    the UPDATE requires a source status, so of two gestionnaires acting at once the second
-    finds it moved and is told by whom. Statements outside `office` (None: all) are introuvables.
+    Each chunk costs the same few statements whatever its content: one SELECT ... FOR UPDATE
+    of the chunk, one UPDATE ... RETURNING, one INSERT of the audit entries, two reads to
+    explain the failures (and one INSERT of the outcomes of a resumable request): the cost
+    grows linearly with the work. Each statement moves at most once: the UPDATE requires the
+    version and a source status read under the lock, so of two gestionnaires acting at once
+    the second finds it moved and is told by whom. Statements outside `offices` (None: all)
+    are introuvables.
     """
     today = clock.today(settings)
-    sources = lifecycle.MOVES[move.action].sources
-    results: list[ItemResult] = []
     ordered = _unique(refs)
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        now = clock.now()
-        rows = repository.scoped_statements(session, [r.id for r in chunk], lock=True)
-        visible = {i: r for i, r in rows.items() if office is None or r["office"] == office}
-        groups: dict[tuple[Status, int | None], list[int]] = defaultdict(list)
-        for ref in chunk:
-            row = visible.get(ref.id)
-            if row is not None and Status(row["status"]) in sources:
-                groups[(Status(row["status"]), ref.version)].append(ref.id)
-        moved_rows = (
-            (source, moved_row)
-            for (source, version), ids in groups.items()
-            for moved_row in repository.move_rows(
-                session,
-                ids,
-                source,
-                move.values(source),
-                version=version,
-                clean_only=move.clean_only,
-            )
-        )
-        moved: dict[int, Mapping[Any, Any]] = {}
-        audits = []
-        for source, moved_row in moved_rows:
-            moved[moved_row["id"]] = moved_row
-            audits.append(
-                {
-                    "statement_id": moved_row["id"],
-                    "actor_id": actor.id,
-                    "at": now,
-                    "action": move.action.value,
-                    "from_status": source.value,
-                    "to_status": moved_row["status"],
-                    "reason": move.reason,
-                }
-            )
-        repository.audit_many(session, audits)
-        failed = [ref for ref in chunk if ref.id not in moved]
-        explained = _explain(session, move, failed, visible, today)
+    todo = ordered if resumable is None else resumable.remaining(session, ordered)
+    results: list[ItemResult] = []
+    size = settings.bulk_chunk
+    for start in range(0, len(todo), size):
+        chunk = todo[start : start + size]
+        if resumable is not None:
+            chunk = resumable.claim(session, chunk)
+        chunk_results, moved = _move_chunk(session, actor, chunk, move, offices, today)
         if after_chunk is not None:
-            after_chunk(list(moved.values()))
+            after_chunk(moved)
+        if resumable is not None:
+            resumable.record(session, chunk_results)
         if commit:
             session.commit()
-        for ref in chunk:
-            if ref.id in moved:
-                results.append(
-                    ItemResult(
-                        id=ref.id,
-                        ok=True,
-                        outcome=Outcome.OK,
-                        status=moved[ref.id]["status"],
-                        version=moved[ref.id]["version"],
-                    )
-                )
-            else:
-                results.append(explained[ref.id])
+        results += chunk_results
+    if resumable is not None:
+        return resumable.report(session, ordered)
     return results
+
+
+def _move_chunk(
+    session: Session,
+    actor: User,
+    chunk: Sequence[StatementRef],
+    move: BulkMove,
+    offices: Collection[str] | None,
+    today: dt.date,
+) -> tuple[list[ItemResult], list[Mapping[Any, Any]]]:
+    sources = lifecycle.MOVES[move.action].sources
+    now = clock.now()
+    rows = repository.scoped_statements(session, [r.id for r in chunk], lock=True)
+    visible = {i: r for i, r in rows.items() if offices is None or r["office"] in offices}
+    expected: dict[int, int] = {}
+    for ref in chunk:
+        row = visible.get(ref.id)
+        if (
+            row is not None
+            and Status(row["status"]) in sources
+            and (ref.version is None or ref.version == row["version"])
+        ):
+            expected[ref.id] = row["version"]
+    if move.action is Action.APPROVE:
+        # The office may require the constat de service fait first (dec/centre.py).
+        for statement_id in repository.without_required_service(session, list(expected)):
+            del expected[statement_id]
+    held = _held_for_documents(session, move, expected, visible)
+    for statement_id in held:
+        del expected[statement_id]
+    moved = {
+        row["id"]: row
+        for row in repository.move_rows(
+            session, expected, sources, move.values, clean_only=move.clean_only
+        )
+    }
+    repository.audit_many(
+        session,
+        [
+            {
+                "statement_id": statement_id,
+                "actor_id": actor.id,
+                "at": now,
+                "action": move.action.value,
+                "from_status": visible[statement_id]["status"],
+                "to_status": row["status"],
+                "reason": move.reason,
+            }
+            for statement_id, row in moved.items()
+        ],
+    )
+    _notify(session, move, list(moved), today)
+    failed = [ref for ref in chunk if ref.id not in moved]
+    explained = _explain(session, move, failed, visible, today, held)
+    # What the UPDATE answered: built without validating it again.
+    results = [
+        ItemResult.model_construct(
+            id=ref.id,
+            ok=True,
+            outcome=Outcome.OK,
+            status=Status(moved[ref.id]["status"]),
+            version=moved[ref.id]["version"],
+            reason=None,
+        )
+        if ref.id in moved
+        else explained[ref.id]
+        for ref in chunk
+    ]
+    return results, list(moved.values())
+
+
+def _notify(session: Session, move: BulkMove, moved: list[int], today: dt.date) -> None:
+    """The e-mail each move tells the statement's owner, in the chunk's transaction."""
+    if not moved:
+        return
+    if move.action is Action.APPROVE:
+        outbox.about_statements(session, Kind.STATEMENT_APPROVED, moved)
+    elif move.action is Action.RETURN:
+        outbox.about_statements(session, Kind.STATEMENT_RETURNED, moved, move.reason)
+    elif move.action is Action.MARK_PAID:
+        outbox.about_payment(session, Kind.PAYMENT_SENT, moved, today)
+
+
+_MISSING = f" {AnomalyCode.MISSING_DOCUMENTS.value} "
+
+
+def _held_for_documents(
+    session: Session,
+    move: BulkMove,
+    expected: Mapping[int, int],
+    visible: Mapping[int, Mapping[Any, Any]],
+) -> set[int]:
+    """The statements an approval leaves: their office requires every supporting document
+    (attached or received) and some are missing."""
+    if move.action is not Action.APPROVE or not expected:
+        return set()
+    lacking = {i for i in expected if _MISSING in (visible[i]["anomaly_codes"] or "")}
+    if not lacking:
+        return set()
+    strict = repository.offices_requiring_documents(
+        session, {visible[i]["office"] for i in lacking}
+    )
+    return {i for i in lacking if visible[i]["office"] in strict}
 
 
 def _explain(
@@ -225,6 +383,7 @@ def _explain(
     failed: Sequence[StatementRef],
     visible: Mapping[int, Mapping[Any, Any]],
     today: dt.date,
+    held: Collection[int] = (),
 ) -> dict[int, ItemResult]:
     """Why each statement did not move, read again after the UPDATE (inside the transaction)."""
     verb = VERBS[move.action]
@@ -234,6 +393,11 @@ def _explain(
     target = lifecycle.MOVES[move.action].target
     done_ids = [i for i, row in fresh.items() if target is not None and row["status"] == target]
     done_by = repository.last_actions(session, done_ids, [move.action.value])
+    missing_service = (
+        repository.without_required_service(session, list(fresh))
+        if move.action is Action.APPROVE
+        else set()
+    )
     explained: dict[int, ItemResult] = {}
     for ref in failed:
         row = fresh.get(ref.id)
@@ -275,6 +439,26 @@ def _explain(
                 f"Cet état de frais a été modifié depuis votre lecture (version "
                 f"{row['version']}, vous aviez la {ref.version}) : rechargez-le.",
             )
+        elif move.action is Action.APPROVE and ref.id in missing_service:
+            explained[ref.id] = failure(
+                Outcome.TRANSITION_REFUSED,
+                "Non validé : le service fait de la mission n'est pas encore constaté, et le "
+                "bureau l'exige avant la validation.",
+            )
+        elif ref.id in held:
+            missing = next(
+                (
+                    a["message"]
+                    for a in row["anomalies"] or []
+                    if a["code"] == AnomalyCode.MISSING_DOCUMENTS.value
+                ),
+                "Pièces manquantes.",
+            )
+            explained[ref.id] = failure(
+                Outcome.ANOMALIES,
+                f"Non validé : votre bureau exige toutes les pièces justificatives avant la "
+                f"validation. {missing}",
+            )
         elif move.clean_only and row["anomaly_count"]:
             labels = sorted(
                 {ANOMALY_LABELS[AnomalyCode(a["code"])] for a in row["anomalies"] or []}
@@ -310,9 +494,13 @@ def refresh_people_after(
 # --- one statement at a time ----------------------------------------------------------------
 
 
-def scoped_statement(session: Session, user: User, statement_id: int) -> Statement:
+def _statement_in(
+    session: Session, offices: Collection[str] | None, statement_id: int
+) -> Statement:
     statement = statements_repository.get_with_mission(session, statement_id)
-    if statement is None or not in_scope(user, statement.convocation.mission.session.office):
+    if statement is None or (
+        offices is not None and statement.convocation.mission.session.office not in offices
+    ):
         raise NotFound(NOT_FOUND)
     return statement
 
@@ -355,7 +543,7 @@ def _count_changes(before: EntryIn, after: EntryIn) -> list[str]:
                     what = f"Candidats ({HALF_DAY_NAMES[half_day]})"
                     found[(day.date, what)] = str(day.candidates[half_day])
             if day.hours is not None:
-                found[(day.date, "Heures")] = str(day.hours).replace(".", ",")
+                found[(day.date, "Heures")] = format_number(day.hours)
         return found
 
     old, new = counts(before), counts(after)
@@ -373,14 +561,13 @@ def correct(
     session: Session,
     settings: Settings,
     user: User,
-    statement_id: int,
+    statement: Statement,
     entry: EntryIn,
     comment: str,
     if_match: str | None,
 ) -> Statement:
     """The DEC changes what the intervenant typed, with a mandatory comment; the intervenant is
     shown the correction (history) and the statement is flagged until they have read it."""
-    statement = scoped_statement(session, user, statement_id)
     check_version(statement, if_match)
     _refuse_unless(Action.CORRECT, statement, settings)
     before = statements_service.stored_entry(statement)
@@ -415,6 +602,7 @@ def correct(
             }
         ],
     )
+    outbox.about_statements(session, Kind.STATEMENT_CORRECTED, [statement.id], reason)
     anomalies.refresh(session, [statement], clock.today(settings))
     session.flush()
     return statement
@@ -446,7 +634,32 @@ def enter_indemnity(
     note = f"Indemnité saisie par la DEC : {format_euros(amount)}"
     if comment and comment.strip():
         note += f" ({comment.strip()})"
-    statements_service.move(session, statement, user, Action.ENTER_INDEMNITY, clock.now(), note)
+    status = Status(statement.status)
+    entry = statements_service.stored_entry(statement)
+    if status in (Status.OPEN, Status.RETURNED) and entry.travel.claimed and entry.travel.trips:
+        # The person is filling their travel part: the indemnity is the DEC's part, the
+        # statement stays with them until they validate it.
+        note += (
+            ". Frais de déplacement en cours de saisie par l'intervenant : l'état de frais lui "
+            "reste jusqu'à sa validation."
+        )
+        repository.audit_many(
+            session,
+            [
+                {
+                    "statement_id": statement.id,
+                    "actor_id": user.id,
+                    "at": clock.now(),
+                    "action": Action.ENTER_INDEMNITY.value,
+                    "from_status": status.value,
+                    "to_status": status.value,
+                    "reason": note,
+                    "details": None,
+                }
+            ],
+        )
+    else:
+        statements_service.move(session, statement, user, Action.ENTER_INDEMNITY, clock.now(), note)
     anomalies.refresh(session, [statement], clock.today(settings))
 
 
@@ -457,13 +670,32 @@ def enter_indemnities(
     refs: Sequence[StatementRef],
     amount: Decimal,
     comment: str | None,
+    resumable: Resumable | None = None,
+    *,
+    offices: Collection[str] | None,
 ) -> list[ItemResult]:
-    """The same indemnity for many statements (e.g. every surveillant of a centre)."""
+    """The same indemnity for many statements (e.g. every surveillant of a centre).
+
+    Each statement is computed again through the rules, one at a time (its pay, its travel),
+    `settings.bulk_chunk` per transaction; a resumable request records each outcome with it.
+    """
+    ordered = _unique(refs)
+    todo = ordered if resumable is None else resumable.remaining(session, ordered)
     results = []
-    for start in range(0, len(ordered := _unique(refs)), CHUNK):
-        for ref in ordered[start : start + CHUNK]:
-            results.append(_enter_one(session, settings, user, ref, amount, comment))
+    size = settings.bulk_chunk
+    for start in range(0, len(todo), size):
+        chunk = todo[start : start + size]
+        if resumable is not None:
+            chunk = resumable.claim(session, chunk)
+        chunk_results = [
+            _enter_one(session, settings, user, offices, ref, amount, comment) for ref in chunk
+        ]
+        if resumable is not None:
+            resumable.record(session, chunk_results)
         session.commit()
+        results += chunk_results
+    if resumable is not None:
+        return resumable.report(session, ordered)
     return results
 
 
@@ -471,13 +703,14 @@ def _enter_one(
     session: Session,
     settings: Settings,
     user: User,
+    offices: Collection[str] | None,
     ref: StatementRef,
     amount: Decimal,
     comment: str | None,
 ) -> ItemResult:
     try:
         with session.begin_nested():
-            statement = scoped_statement(session, user, ref.id)
+            statement = _statement_in(session, offices, ref.id)
             if ref.version is not None and ref.version != statement.version:
                 return ItemResult(
                     id=ref.id,
@@ -513,10 +746,9 @@ def _enter_one(
 
 
 def tick_documents(
-    session: Session, settings: Settings, user: User, statement_id: int, received: Sequence[str]
+    session: Session, user: User, statement: Statement, received: Sequence[str]
 ) -> Statement:
     """The supporting documents the DEC has received, as a whole list (ticks and unticks)."""
-    statement = scoped_statement(session, user, statement_id)
     required = facts.stored_computation(statement).documents
     unknown = {
         f"received.{i}": "Cette pièce n'est pas demandée pour cet état de frais."
@@ -537,7 +769,7 @@ def tick_documents(
         for label in wanted
     }
     # Not a change of the statement itself: its version stays, a colleague's action still holds.
-    repository.set_flags(session, statement.id, documents_received=ticks)
+    statements_repository.set_flags(session, statement.id, documents_received=ticks)
     set_committed_value(statement, "documents_received", ticks)
     parts = []
     if added:
@@ -552,7 +784,7 @@ def tick_documents(
                 "statement_id": statement.id,
                 "actor_id": user.id,
                 "at": now,
-                "action": "DOCUMENTS",
+                "action": Recorded.DOCUMENTS.value,
                 "from_status": status,
                 "to_status": status,
                 "reason": ". ".join(parts) + ".",
@@ -565,25 +797,31 @@ def tick_documents(
 # --- the constat de service fait ---------------------------------------------------------
 
 
-def _may_record(user: User, row: Mapping[Any, Any]) -> bool:
-    if user.role == Role.CHEF_CENTRE:
-        return user.centre_id is not None and row["centre_id"] == user.centre_id
-    return user.role in (Role.GESTIONNAIRE, Role.ADMIN) and in_scope(user, row["office"])
-
-
 def record_service_done(
-    session: Session, settings: Settings, user: User, mission_ids: Sequence[int]
+    session: Session,
+    settings: Settings,
+    user: User,
+    mission_ids: Sequence[int],
+    may_record: Callable[[Mapping[Any, Any]], bool],
+    day: dt.date | None = None,
+    remark: str | None = None,
 ) -> ServiceDoneOut:
-    """Records that the work of each mission was done; audited on each of its statements."""
+    """Records that the work of each mission was done; audited on each of its statements.
+    `may_record(row)`: whether the caller reaches the mission (its office, its centre)."""
     wanted = list(dict.fromkeys(mission_ids))
     rows = repository.missions_with_scope(session, wanted)
     today = clock.today(settings)
     now = clock.now()
+    day = day or today
+    remark = (remark or "").strip() or None
+    if day > today:
+        message = "La date du constat ne peut pas être postérieure à aujourd'hui."
+        raise InvalidInput(message, fields={"date": message})
     results: list[MissionResult] = []
     recorded: list[int] = []
     for mission_id in wanted:
         row = rows.get(mission_id)
-        if row is None or not _may_record(user, row):
+        if row is None or not may_record(row):
             results.append(
                 MissionResult(
                     mission_id=mission_id,
@@ -612,12 +850,22 @@ def record_service_done(
                     "service fait ne peut pas encore être constaté.",
                 )
             )
+        elif row["start_date"] > day:
+            results.append(
+                MissionResult(
+                    mission_id=mission_id,
+                    ok=False,
+                    outcome=Outcome.INVALID,
+                    reason=f"La mission commence le {format_date(row['start_date'])} : le "
+                    f"service ne peut pas avoir été constaté le {format_date(day)}.",
+                )
+            )
         else:
             recorded.append(mission_id)
             results.append(MissionResult(mission_id=mission_id, ok=True, outcome=Outcome.OK))
     try:
         with session.begin_nested():
-            repository.record_service(session, recorded, user, now)
+            repository.record_service_on(session, recorded, user, now, day, remark)
     except IntegrityError:
         raise Conflict(
             "Le service fait de l'une de ces missions vient d'être constaté par quelqu'un "
@@ -630,10 +878,11 @@ def record_service_done(
                 "statement_id": statement_id,
                 "actor_id": user.id,
                 "at": now,
-                "action": "SERVICE_DONE",
+                "action": Recorded.SERVICE_DONE.value,
                 "from_status": status,
                 "to_status": status,
-                "reason": "Service fait constaté.",
+                "reason": f"Service fait constaté le {format_date(day)}"
+                + (f" : {remark}" if remark else "."),
             }
             for statement_id, _, status in repository.statements_of_missions(session, recorded)
             if status != Status.CANCELLED
@@ -641,3 +890,51 @@ def record_service_done(
     )
     done = len(recorded)
     return ServiceDoneOut(done=done, failed=len(results) - done, results=results)
+
+
+def correct_service_done(
+    session: Session,
+    settings: Settings,
+    user: User,
+    mission: Mission,
+    day: dt.date,
+    remark: str | None,
+) -> None:
+    """Records the constat with this date and remark, or corrects the one recorded; audited on
+    each of the mission's statements."""
+    today = clock.today(settings)
+    remark = (remark or "").strip() or None
+    if day > today or day < mission.start_date:
+        message = (
+            f"La date du constat doit être comprise entre le début de la mission "
+            f"({format_date(mission.start_date)}) et aujourd'hui."
+        )
+        raise InvalidInput(message, fields={"date": message})
+    now = clock.now()
+    action, what = "SERVICE_DONE_CORRECTED", "Constat de service fait corrigé : le"
+    if not repository.correct_service(session, mission.id, user, now, day, remark):
+        action, what = "SERVICE_DONE", "Service fait constaté le"
+        try:
+            with session.begin_nested():
+                repository.record_service_on(session, [mission.id], user, now, day, remark)
+        except IntegrityError:
+            raise Conflict(
+                "Le service fait de cette mission vient d'être constaté par quelqu'un d'autre : "
+                "rechargez la liste."
+            ) from None
+    repository.audit_many(
+        session,
+        [
+            {
+                "statement_id": statement_id,
+                "actor_id": user.id,
+                "at": now,
+                "action": action,
+                "from_status": status,
+                "to_status": status,
+                "reason": f"{what} {format_date(day)}" + (f" : {remark}" if remark else "."),
+            }
+            for statement_id, _, status in repository.statements_of_missions(session, [mission.id])
+            if status != Status.CANCELLED
+        ],
+    )

@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from server_stub.auth.models import User
-from server_stub.core.errors import NotFound
 from server_stub.dec import repository
 from server_stub.dec.schemas import (
     Dashboard,
@@ -20,11 +18,11 @@ from server_stub.dec.schemas import (
     StatusCount,
     TypeAmounts,
 )
-from server_stub.dec.service import in_scope
 from server_stub.reference.models import ExamSession
 from server_stub.rules.model import MissionType
-from server_stub.statements.lifecycle import DEC_LABELS, MISSION_TYPE_LABELS, Action
+from server_stub.statements.lifecycle import MISSION_TYPE_LABELS, Action
 from server_stub.statements.models import Status
+from server_stub.statements.vocabulary import dec_status_kinds
 
 PARIS = ZoneInfo("Europe/Paris")
 SENT = (Status.SUBMITTED, Status.APPROVED, Status.DEC_ENTERED, Status.IN_PAYMENT, Status.PAID)
@@ -37,17 +35,28 @@ _PROGRESS = {
 }
 
 
-def dashboard(session: Session, user: User, session_id: int) -> Dashboard:
-    exam_session = session.get(ExamSession, session_id)
-    if exam_session is None or not in_scope(user, exam_session.office):
-        raise NotFound("Cette session d'examen est introuvable.")
-    counts = {
-        Status(s): (n, total) for s, n, total in repository.counts_by_status(session, session_id)
-    }
+def dashboard(session: Session, exam_session: ExamSession, today: dt.date) -> Dashboard:
+    """The session's figures; an open statement counts as its mission stands on `today`."""
+    session_id = exam_session.id
+    counts: dict[Status, tuple[int, Decimal]] = {}
+    by_kind: dict[tuple[Status, bool | None], tuple[int, Decimal]] = {}
+    for s, over, n, total in repository.counts_by_status(session, session_id, today):
+        status = Status(s)
+        kind = (status, over if status is Status.OPEN else None)
+        count, amount = counts.get(status, (0, Decimal("0.00")))
+        counts[status] = (count + n, amount + total)
+        count, amount = by_kind.get(kind, (0, Decimal("0.00")))
+        by_kind[kind] = (count + n, amount + total)
     by_status = [
-        StatusCount(status=s, label=DEC_LABELS[s], count=counts[s][0], total=counts[s][1])
-        for s in Status
-        if s in counts
+        StatusCount(
+            status=k.status,
+            done=k.done,
+            label=k.label,
+            count=by_kind[(k.status, k.done)][0],
+            total=by_kind[(k.status, k.done)][1],
+        )
+        for k in dec_status_kinds()
+        if (k.status, k.done) in by_kind
     ]
     by_exam = [
         ExamAmounts(

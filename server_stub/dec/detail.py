@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from server_stub.auth.models import User
 from server_stub.core import clock
 from server_stub.core.settings import Settings
-from server_stub.dec import anomalies, repository
+from server_stub.dec import repository
 from server_stub.dec.schemas import (
     AnomalyOut,
     DecActions,
@@ -18,8 +18,11 @@ from server_stub.dec.schemas import (
     IntervenantInfo,
     ServiceDoneInfo,
 )
+from server_stub.documents import service as documents_service
+from server_stub.people import nir_store
+from server_stub.rules import nir
 from server_stub.rules.model import MissionType
-from server_stub.statements import lifecycle
+from server_stub.statements import anomalies, lifecycle
 from server_stub.statements import service as statements_service
 from server_stub.statements.lifecycle import DEC_HANDLED, Action
 from server_stub.statements.models import Statement, Status
@@ -32,6 +35,7 @@ def detail(
     mission = statements_service.mission_of(session, statement)
     view = statements_service.view(session, statement, mission, user, settings)
     ticks = statement.documents_received or {}
+    files = documents_service.files_by_label(session, statement)
     documents = []
     for label in view.computation.documents:
         tick = ticks.get(label)
@@ -41,6 +45,7 @@ def detail(
                 received=tick is not None,
                 received_at=dt.datetime.fromisoformat(tick["at"]) if tick else None,
                 received_by=tick.get("by") if tick else None,
+                files=files.get(label, []),
             )
         )
     record = repository.service_record(session, mission.mission_id)
@@ -68,6 +73,8 @@ def detail(
             email=person.email,
             interne=person.interne,
             has_iban=bool(person.iban),
+            has_nir=person.nir_encrypted is not None,
+            nir_masked=_masked_nir(settings, person.nir_encrypted),
             financial_file_updated=person.financial_file_updated,
             last_paid=person.last_paid,
         ),
@@ -80,3 +87,8 @@ def detail(
             uncancel=lifecycle.allowed(Action.UNCANCEL, status),
         ),
     )
+
+
+def _masked_nir(settings: Settings, token: str | None) -> str | None:
+    number = nir_store.decrypt(settings, token)
+    return nir.masked(number) if number else None

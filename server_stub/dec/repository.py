@@ -1,5 +1,5 @@
 """SQL of the DEC's workstation: the queue (filters, sorting, keyset paging), set-based status
-moves with their audit trail, anomalies in bulk, the constat de service fait, the dashboard."""
+moves with their audit trail, the constat de service fait, the dashboard."""
 
 from __future__ import annotations
 
@@ -12,47 +12,42 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     RowMapping,
     Select,
     Table,
-    bindparam,
+    and_,
     case,
+    delete,
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
 from server_stub.auth.models import User
-from server_stub.core.database import read_rows
-from server_stub.dec.models import ServiceRecord
+from server_stub.core.database import Base
+from server_stub.dec.models import BulkOutcome, BulkRequest, OfficeSetting, ServiceRecord
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.rules.anomalies import AnomalyCode
 from server_stub.rules.model import MissionType
-from server_stub.statements.models import AuditEntry, Statement, Status
+from server_stub.statements.models import STATUS_ORDER as ORDER
+from server_stub.statements.models import STATUS_RANK_SQL, AuditEntry, Statement, Status
+from server_stub.statements.repository import STATEMENTS
 
-STATEMENTS = cast(Table, Statement.__table__)
 AUDIT = cast(Table, AuditEntry.__table__)
 SERVICE_RECORDS = cast(Table, ServiceRecord.__table__)
 # The queue's query, whatever its columns.
 AnySelect = Select[*tuple[Any, ...]]
 
 # The lifecycle's order, for sorting by status (DOMAIN §3, the DEC's view).
-STATUS_ORDER: dict[Status, int] = {
-    Status.OPEN: 0,
-    Status.NOT_PERFORMED: 1,
-    Status.SUBMITTED: 2,
-    Status.RETURNED: 3,
-    Status.APPROVED: 4,
-    Status.DEC_ENTERED: 5,
-    Status.IN_PAYMENT: 6,
-    Status.PAID: 7,
-    Status.CANCELLED: 8,
-}
+STATUS_ORDER: dict[Status, int] = {status: rank for rank, status in enumerate(ORDER)}
 
 
 class QueueSort(StrEnum):
@@ -65,13 +60,16 @@ class QueueSort(StrEnum):
 
 @dataclass(frozen=True)
 class QueueFilter:
-    office: str | None = None
+    offices: frozenset[str] | None = None  # None: every office
     session_id: int | None = None
     exam_id: int | None = None
     paper_id: int | None = None
     centre_id: int | None = None
     mission_type: MissionType | None = None
     status: Status | None = None
+    # Whether the mission is over on `today` (an open statement's two labels for the DEC).
+    done: bool | None = None
+    today: dt.date | None = None
     search: str | None = None
     anomaly: AnomalyCode | None = None
     clean: bool | None = None  # True: sans anomalie; False: with at least one
@@ -79,11 +77,8 @@ class QueueFilter:
 
 
 def _status_rank() -> ColumnElement[int]:
-    return case(
-        {status.value: rank for status, rank in STATUS_ORDER.items()},
-        value=Statement.status,
-        else_=len(STATUS_ORDER),
-    )
+    """The status's rank, the very expression of the index that sorts by it (its SQL)."""
+    return literal_column(STATUS_RANK_SQL.replace("status", "statements.status", 1), Integer)
 
 
 def sort_columns(sort: QueueSort) -> list[Any]:
@@ -122,6 +117,7 @@ def _queue_query() -> AnySelect:
             Paper.code.label("paper_code"),
             Centre.name.label("centre"),
             ServiceRecord.recorded_at.label("service_done_at"),
+            ExamSession.office,
             _status_rank().label("status_rank"),
         )
         .join(Convocation, Convocation.id == Statement.convocation_id)
@@ -136,8 +132,11 @@ def _queue_query() -> AnySelect:
 
 
 def _filtered(query: AnySelect, where: QueueFilter) -> AnySelect:
-    if where.office is not None:
-        query = query.where(ExamSession.office == where.office)
+    if where.offices is not None:
+        # The offices' sessions, a handful, read first: the page is then walked in the order of
+        # its sort's index (SQLite would otherwise start from the sessions and sort everything).
+        sessions = select(ExamSession.id).where(ExamSession.office.in_(sorted(where.offices)))
+        query = query.where(Mission.session_id.in_(sessions))
     for column, value in (
         (Mission.session_id, where.session_id),
         (Paper.exam_id, where.exam_id),
@@ -149,6 +148,9 @@ def _filtered(query: AnySelect, where: QueueFilter) -> AnySelect:
     ):
         if value is not None:
             query = query.where(column == value)
+    if where.done is not None and where.today is not None:
+        over = Mission.end_date < where.today
+        query = query.where(over if where.done else ~over)
     if where.search:
         pattern = f"%{where.search.strip().lower()}%"
         query = query.where(
@@ -158,7 +160,14 @@ def _filtered(query: AnySelect, where: QueueFilter) -> AnySelect:
                 func.lower(User.login).like(pattern),
             )
         )
-    if where.anomaly is not None:
+    if where.anomaly is AnomalyCode.SERVICE_NOT_DONE:
+        required = select(OfficeSetting.office).where(OfficeSetting.service_done_required.is_(True))
+        query = query.where(
+            ServiceRecord.id.is_(None),
+            Statement.status == Status.SUBMITTED,
+            ExamSession.office.in_(required),
+        )
+    elif where.anomaly is not None:
         # Codes are stored between spaces; a code is an identifier, never a LIKE wildcard.
         query = query.where(Statement.anomaly_codes.like(f"% {where.anomaly.value} %"))
     if where.clean is True:
@@ -177,6 +186,19 @@ def queue_page(
     limit: int,
 ) -> Sequence[RowMapping]:
     """One page of the queue, after the row whose sort key is `after` (keyset paging)."""
+    query = page_query(where, sort, descending, after, limit)
+    return session.execute(query).mappings().all()
+
+
+def page_query(
+    where: QueueFilter,
+    sort: QueueSort,
+    descending: bool,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> AnySelect:
+    """The query of a page: each sort is walked in the order of an index, page after page
+    (tests/server_stub/dec/test_queue_plans.py reads its plans)."""
     columns = sort_columns(sort)
     query = _filtered(_queue_query(), where)
     if after is not None:
@@ -187,7 +209,7 @@ def queue_page(
         key = tuple_(*columns)
         query = query.where(key < bounds if descending else key > bounds)
     order = [c.desc() if descending else c.asc() for c in columns]
-    return session.execute(query.order_by(*order).limit(limit)).mappings().all()
+    return query.order_by(*order).limit(limit)
 
 
 def sort_key(sort: QueueSort, row: Mapping[Any, Any]) -> list[Any]:
@@ -208,30 +230,31 @@ def sort_key(sort: QueueSort, row: Mapping[Any, Any]) -> list[Any]:
 def scoped_statements(
     session: Session, ids: Collection[int], *, lock: bool
 ) -> dict[int, RowMapping]:
-    """The statements among `ids` with what a bulk action needs to decide and to explain.
-
-    With `lock`, the rows are locked in id order (PostgreSQL `FOR UPDATE`; SQLite has one
-    writer at a time anyway): two gestionnaires acting on overlapping selections wait for each
-    other instead of deadlocking.
+    """The statements among `ids`: with `lock`, what a bulk action needs to decide (id,
+    person, status, version, office), the rows locked in id order (PostgreSQL `FOR UPDATE`;
+    SQLite has one writer at a time anyway: two gestionnaires acting on overlapping
+    selections wait for each other instead of deadlocking); without, also what it needs to
+    explain a refusal.
     """
     if not ids:
         return {}
-    query = (
-        select(
-            Statement.id,
-            Statement.user_id,
-            Statement.status,
-            Statement.version,
+    columns: list[Any] = [
+        Statement.id,
+        Statement.user_id,
+        Statement.status,
+        Statement.version,
+        ExamSession.office,
+        Statement.anomaly_codes,
+    ]
+    if not lock:
+        columns += [
             Statement.anomaly_count,
             Statement.anomalies,
-            Statement.total,
-            Statement.pay_total,
-            Statement.travel_total,
-            ExamSession.office,
             Mission.start_date,
             Mission.end_date,
-            Mission.type.label("mission_type"),
-        )
+        ]
+    query = (
+        select(*columns)
         .join(Convocation, Convocation.id == Statement.convocation_id)
         .join(Mission, Mission.id == Convocation.mission_id)
         .join(ExamSession, ExamSession.id == Mission.session_id)
@@ -245,27 +268,50 @@ def scoped_statements(
 
 def move_rows(
     session: Session,
-    ids: Collection[int],
-    source: Status,
-    values: Mapping[Any, Any],
+    expected: Mapping[int, int],
+    sources: Collection[Status],
+    values: Mapping[str, Any],
     *,
-    version: int | None = None,
     clean_only: bool = False,
 ) -> list[RowMapping]:
-    """UPDATE ... WHERE id IN (...) AND status = source [AND version = v] RETURNING: the rows
-    that moved, each with its new version and status. Bumps the version as the ORM does."""
-    if not ids:
+    """One UPDATE ... WHERE id IN (...) AND version = (the one read) AND status IN sources
+    RETURNING: moves each statement of `expected` (id → the version read) that is still at
+    that version, and answers the rows that moved with their new version and status. Bumps
+    the version as the ORM does. `values` may refer to the row's columns as they were."""
+    if not expected:
         return []
     t = STATEMENTS.c
-    statement = update(STATEMENTS).where(t.id.in_(list(ids)), t.status == source.value)
-    if version is not None:
-        statement = statement.where(t.version == version)
+    # One term per version read (usually one for the whole chunk), each an IN list sent as
+    # one parameter: cheap to build and to plan, where a (id, version) list or a VALUES join
+    # is built value by value.
+    by_version: dict[int, list[int]] = {}
+    for statement_id, version in expected.items():
+        by_version.setdefault(version, []).append(statement_id)
+    if len(by_version) == 1:
+        [(version, ids)] = by_version.items()
+        read = and_(t.id.in_(ids), t.version == version)
+    else:
+        read = and_(
+            t.id.in_(list(expected)),
+            or_(*(and_(t.version == v, t.id.in_(ids)) for v, ids in by_version.items())),
+        )
+    statement = update(STATEMENTS).where(read, t.status.in_([s.value for s in sources]))
     if clean_only:
         statement = statement.where(t.anomaly_count == 0)
     statement = statement.values(version=t.version + 1, **values).returning(
         t.id, t.version, t.status, t.user_id
     )
     return list(session.execute(statement).mappings())
+
+
+def status_now() -> ColumnElement[str]:
+    """The statement's status as it is before an UPDATE sets it, as SQL."""
+    return STATEMENTS.c.status
+
+
+def status_before_cancel() -> ColumnElement[str]:
+    """The status a cancelled statement goes back to, as SQL: the one it had, else OPEN."""
+    return func.coalesce(STATEMENTS.c.status_before_cancel, literal(Status.OPEN.value))
 
 
 def audit_many(session: Session, rows: Sequence[Mapping[Any, Any]]) -> None:
@@ -306,99 +352,6 @@ def statement_office(session: Session, statement_id: int) -> str | None:
         .where(Statement.id == statement_id)
     )
     return session.execute(query).scalar_one_or_none()
-
-
-def set_flags(session: Session, statement_id: int, **values: Any) -> None:
-    """Changes derived columns without bumping the version (nobody changed the statement)."""
-    session.execute(update(STATEMENTS).where(STATEMENTS.c.id == statement_id).values(**values))
-
-
-# --- anomalies in bulk ---------------------------------------------------------------------
-
-
-_ANOMALY_SOURCES = (
-    select(
-        Statement.id,
-        Statement.user_id,
-        Statement.status,
-        Statement.entry,
-        Statement.total,
-        Statement.submitted_at,
-        Statement.dec_corrected,
-        Statement.anomalies,
-        Mission.type.label("mission_type"),
-        Mission.start_date,
-        Mission.end_date,
-        Mission.start_time,
-        Mission.end_time,
-        Mission.lot_size,
-        Paper.minutes_per_candidate,
-        Paper.duration_minutes,
-        Centre.commune_insee,
-        ExamSession.entry_deadline,
-        User.administrative_residence,
-        User.family_residence,
-        User.academic,
-        User.iban,
-        User.financial_file_updated,
-        User.last_paid,
-    )
-    .join(Convocation, Convocation.id == Statement.convocation_id)
-    .join(Mission, Mission.id == Convocation.mission_id)
-    .join(Centre, Centre.id == Mission.centre_id)
-    .join(ExamSession, ExamSession.id == Mission.session_id)
-    .join(User, User.id == Statement.user_id)
-    .outerjoin(Paper, Paper.id == Mission.paper_id)
-    .order_by(Statement.id)
-)
-# Every save asks for one person's: built once.
-_ANOMALY_SOURCES_OF_PEOPLE = _ANOMALY_SOURCES.where(
-    Statement.user_id.in_(bindparam("people", expanding=True))
-)
-
-
-def anomaly_sources(
-    session: Session, *, office: str | None = None, session_id: int | None = None
-) -> list[RowMapping]:
-    """What the anomalies of every statement (of an office, of a session) are computed from."""
-    query = _ANOMALY_SOURCES
-    if office is not None:
-        query = query.where(ExamSession.office == office)
-    if session_id is not None:
-        query = query.where(Mission.session_id == session_id)
-    return list(read_rows(session, query).mappings())
-
-
-def anomaly_sources_of_people(session: Session, user_ids: Collection[int]) -> list[RowMapping]:
-    """The same for every statement of these people, in one query per 500 people."""
-    people = sorted(user_ids)
-    rows: list[RowMapping] = []
-    for start in range(0, len(people), 500):
-        chunk = {"people": people[start : start + 500]}
-        rows += read_rows(session, _ANOMALY_SOURCES_OF_PEOPLE, chunk).mappings()
-    return rows
-
-
-def store_anomalies(
-    session: Session, changes: Sequence[tuple[int, list[dict[str, str]], str, int]]
-) -> None:
-    """Writes (id, anomalies, codes, count) in one executemany; the version is not bumped."""
-    if not changes:
-        return
-    t = STATEMENTS.c
-    statement = (
-        update(STATEMENTS)
-        .where(t.id == bindparam("sid"))
-        .values(
-            anomalies=bindparam("found", type_=t.anomalies.type),
-            anomaly_codes=bindparam("codes"),
-            anomaly_count=bindparam("count"),
-        )
-    )
-    session.execute(
-        statement,
-        [{"sid": i, "found": found, "codes": codes, "count": n} for i, found, codes, n in changes],
-    )
 
 
 # --- the constat de service fait -----------------------------------------------------------
@@ -471,14 +424,22 @@ def _session_statements(session_id: int) -> AnySelect:
     )
 
 
-def counts_by_status(session: Session, session_id: int) -> list[tuple[str, int, Decimal]]:
+def counts_by_status(
+    session: Session, session_id: int, today: dt.date
+) -> list[tuple[str, bool, int, Decimal]]:
+    """(status, mission over on `today`, count, total) of the session's statements."""
+    over = case((Mission.end_date < today, True), else_=False)
     # SUM and COALESCE keep the Money type of their argument: the totals come back in euros.
     query = (
         _session_statements(session_id)
-        .add_columns(func.count(Statement.id), func.coalesce(func.sum(STATEMENTS.c.total), 0))
-        .group_by(Statement.status)
+        .add_columns(
+            over.label("over"),
+            func.count(Statement.id),
+            func.coalesce(func.sum(STATEMENTS.c.total), 0),
+        )
+        .group_by(Statement.status, over)
     )
-    return [(s, n, total) for s, n, total in session.execute(query)]
+    return [(s, bool(o), n, total) for s, o, n, total in session.execute(query)]
 
 
 def amounts_by_exam(
@@ -523,3 +484,241 @@ def actions_by_hour(
         .group_by(hour, AuditEntry.action)
     )
     return [(h, a, n) for h, a, n in session.execute(query)]
+
+
+# --- bulk requests under an idempotency key, and the outcome of each statement -------------
+
+BULK_OUTCOMES = cast(Table, BulkOutcome.__table__)
+
+
+def bulk_request(session: Session, actor_id: int, key: str) -> BulkRequest | None:
+    return session.scalar(
+        select(BulkRequest).where(BulkRequest.actor_id == actor_id, BulkRequest.key == key)
+    )
+
+
+def add_bulk_request(session: Session, request: BulkRequest) -> bool:
+    """Adds the request; False if the same caller's key was taken meanwhile (another process)."""
+    try:
+        with session.begin_nested():
+            session.add(request)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def forget_bulk_requests(session: Session, before: dt.datetime) -> None:
+    session.execute(delete(BulkRequest).where(BulkRequest.created_at < before))
+
+
+def claim_bulk_request(session: Session, request_id: int, completed_at: dt.datetime | None) -> None:
+    """Writes the request's row first in a transaction: that takes its lock (PostgreSQL's row
+    lock, SQLite's write lock), so two tries of one request never work at the same time."""
+    session.execute(
+        update(BulkRequest).where(BulkRequest.id == request_id).values(completed_at=completed_at)
+    )
+
+
+def answered(
+    session: Session, request_id: int, ids: Collection[int] | None = None
+) -> dict[int, RowMapping]:
+    """The outcomes already stored for the request (of `ids`, or all)."""
+    t = BULK_OUTCOMES.c
+    query = select(t.statement_id, t.ok, t.outcome, t.status, t.version, t.reason).where(
+        t.request_id == request_id
+    )
+    if ids is not None:
+        if not ids:
+            return {}
+        query = query.where(t.statement_id.in_(list(ids)))
+    return {row["statement_id"]: row for row in session.execute(query).mappings()}
+
+
+def add_outcomes(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(BULK_OUTCOMES), list(rows))
+
+
+# --- the constat de service fait: its date, its remark, its correction; the office's rule ----
+
+
+def record_service_on(
+    session: Session,
+    mission_ids: Collection[int],
+    actor: User,
+    at: dt.datetime,
+    day: dt.date,
+    remark: str | None,
+) -> None:
+    if mission_ids:
+        session.execute(
+            insert(SERVICE_RECORDS),
+            [
+                {
+                    "mission_id": m,
+                    "recorded_at": at,
+                    "recorded_by": actor.id,
+                    "service_date": day,
+                    "remark": remark,
+                }
+                for m in mission_ids
+            ],
+        )
+
+
+def correct_service(
+    session: Session,
+    mission_id: int,
+    actor: User,
+    at: dt.datetime,
+    day: dt.date,
+    remark: str | None,
+) -> bool:
+    """Changes the date and remark of a recorded service; False when none is recorded."""
+    result = session.execute(
+        update(ServiceRecord)
+        .where(ServiceRecord.mission_id == mission_id)
+        .values(service_date=day, remark=remark, corrected_at=at, corrected_by=actor.id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def offices_requiring_service(session: Session) -> frozenset[str]:
+    return frozenset(
+        session.scalars(
+            select(OfficeSetting.office).where(OfficeSetting.service_done_required.is_(True))
+        )
+    )
+
+
+def offices_requiring_documents(session: Session, offices: Collection[str]) -> set[str]:
+    """Those of `offices` that approve only statements with every document present."""
+    return set(
+        session.scalars(
+            select(OfficeSetting.office).where(
+                OfficeSetting.office.in_(sorted(offices)),
+                OfficeSetting.documents_required.is_(True),
+            )
+        )
+    )
+
+
+def office_setting(session: Session, office: str) -> OfficeSetting | None:
+    return session.get(OfficeSetting, office)
+
+
+def add_office_setting(session: Session, setting: OfficeSetting) -> None:
+    session.add(setting)
+
+
+def office_exists(session: Session, office: str) -> bool:
+    """An office is known by a session of its own or a gestionnaire working for it."""
+    members = Base.metadata.tables["office_members"]
+    return bool(
+        session.scalar(select(ExamSession.id).where(ExamSession.office == office).limit(1))
+        or session.scalar(select(members.c.user_id).where(members.c.office == office).limit(1))
+    )
+
+
+def without_required_service(session: Session, statement_ids: Collection[int]) -> set[int]:
+    """The statements among these whose office requires the service recorded before approval
+    and whose mission has none."""
+    if not statement_ids:
+        return set()
+    query = (
+        select(Statement.id)
+        .join(Convocation, Convocation.id == Statement.convocation_id)
+        .join(Mission, Mission.id == Convocation.mission_id)
+        .join(ExamSession, ExamSession.id == Mission.session_id)
+        .join(OfficeSetting, OfficeSetting.office == ExamSession.office)
+        .outerjoin(ServiceRecord, ServiceRecord.mission_id == Mission.id)
+        .where(
+            Statement.id.in_(list(statement_ids)),
+            OfficeSetting.service_done_required.is_(True),
+            ServiceRecord.id.is_(None),
+        )
+    )
+    return set(session.scalars(query))
+
+
+# --- the chef de centre's view of their centres' missions ------------------------------------
+
+_Recorder = aliased(User)
+
+
+def centre_missions(
+    session: Session,
+    centres: frozenset[int] | None,
+    offices: frozenset[str] | None,
+    session_id: int | None,
+    day: dt.date | None,
+) -> list[RowMapping]:
+    """The missions of these centres (None: every one) or offices, with their paper, exam,
+    centre and constat de service fait, by day."""
+    query = (
+        select(
+            Mission.id,
+            Mission.type,
+            Mission.start_date,
+            Mission.end_date,
+            Mission.start_time,
+            Mission.end_time,
+            Mission.label,
+            Mission.centre_id,
+            Centre.name.label("centre"),
+            Paper.code.label("paper_code"),
+            Paper.name.label("paper_name"),
+            Exam.name.label("exam"),
+            ExamSession.name.label("session"),
+            ExamSession.office,
+            ServiceRecord.recorded_at,
+            ServiceRecord.service_date,
+            ServiceRecord.remark,
+            ServiceRecord.corrected_at,
+            _Recorder.first_name.label("recorder_first"),
+            _Recorder.last_name.label("recorder_last"),
+        )
+        .join(Centre, Centre.id == Mission.centre_id)
+        .join(ExamSession, ExamSession.id == Mission.session_id)
+        .outerjoin(Paper, Paper.id == Mission.paper_id)
+        .outerjoin(Exam, Exam.id == Paper.exam_id)
+        .outerjoin(ServiceRecord, ServiceRecord.mission_id == Mission.id)
+        .outerjoin(_Recorder, _Recorder.id == ServiceRecord.recorded_by)
+        .order_by(Mission.start_date, Mission.start_time, Centre.name, Paper.code, Mission.id)
+    )
+    if centres is not None:
+        query = query.where(Mission.centre_id.in_(sorted(centres)))
+    if offices is not None:
+        query = query.where(ExamSession.office.in_(sorted(offices)))
+    if session_id is not None:
+        query = query.where(Mission.session_id == session_id)
+    if day is not None:
+        query = query.where(Mission.start_date <= day, Mission.end_date >= day)
+    return list(session.execute(query).mappings())
+
+
+def convened(session: Session, mission_ids: Collection[int]) -> list[RowMapping]:
+    """Who was convened to each mission: their statement's status and reason, and whether
+    they withdrew (their assignment withdrawn or replaced)."""
+    if not mission_ids:
+        return []
+    assignments = Base.metadata.tables["assignments"]
+    query = (
+        select(
+            Convocation.mission_id,
+            User.id.label("user_id"),
+            User.first_name,
+            User.last_name,
+            Statement.status,
+            Statement.reason,
+            assignments.c.status.label("assignment_status"),
+            assignments.c.withdrawal_reason,
+        )
+        .join(User, User.id == Convocation.user_id)
+        .outerjoin(Statement, Statement.convocation_id == Convocation.id)
+        .outerjoin(assignments, assignments.c.convocation_id == Convocation.id)
+        .where(Convocation.mission_id.in_(list(mission_ids)))
+        .order_by(Convocation.mission_id, User.last_name, User.first_name)
+    )
+    return list(session.execute(query).mappings())

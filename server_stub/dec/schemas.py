@@ -9,14 +9,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from server_stub.core.wire import MAX_ID, Day, Flag, Id, Int, LocalTime, Text, WireIn
+from server_stub.documents.schemas import DocumentFileOut
+from server_stub.reference.schemas import CentreOut, SessionOut
 from server_stub.rules.anomalies import AnomalyCode
 from server_stub.rules.model import MissionType
 from server_stub.statements.models import Status
 from server_stub.statements.schemas import Amount, EntryIn, StatementOut
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _required_text(value: str) -> str:
@@ -71,17 +70,36 @@ class AnomalyKind(BaseModel):
     label: str
 
 
+class StatusKindOut(BaseModel):
+    """One entry of the queue's status filter: `status` and, for an open statement, `done`."""
+
+    status: Status
+    done: bool | None
+    label: str
+
+
 class ReturnReason(BaseModel):
     code: str
     label: str
 
 
+class ReferenceLists(BaseModel):
+    """What the workstation lists in its filters and dialogs, in one answer: the caller's
+    sessions, the centres, the anomalies checked and the common reasons for a return."""
+
+    sessions: list[SessionOut]
+    centres: list[CentreOut]
+    anomaly_kinds: list[AnomalyKind]
+    status_kinds: list[StatusKindOut]
+    return_reasons: list[ReturnReason]
+
+
 # --- bulk actions ------------------------------------------------------------------------
 
 
-class StatementRef(Strict):
-    id: Annotated[int, Field(ge=1)]
-    version: Annotated[int | None, Field(ge=1)] = Field(
+class StatementRef(WireIn):
+    id: Id
+    version: Annotated[Int | None, Field(ge=1, le=MAX_ID)] = Field(
         default=None, description="La version lue ; l'action échoue si elle a changé depuis."
     )
 
@@ -90,21 +108,21 @@ Refs = Annotated[list[StatementRef], Field(min_length=1, max_length=20_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
-class ApproveIn(Strict):
+class ApproveIn(WireIn):
     statements: Refs
-    only_clean: bool = Field(
+    only_clean: Flag = Field(
         default=False, description="Ne valider que les états de frais sans anomalie."
     )
 
 
-class ReasonIn(Strict):
+class ReasonIn(WireIn):
     statements: Refs
     reason: Reason
 
     _reason = field_validator("reason")(_required_text)
 
 
-class UncancelIn(Strict):
+class UncancelIn(WireIn):
     statements: Refs
     reason: Annotated[str | None, Field(max_length=1000)] = None
 
@@ -134,7 +152,7 @@ class BulkResult(BaseModel):
     results: list[ItemResult]
 
 
-class IndemnityIn(Strict):
+class IndemnityIn(WireIn):
     amount: Amount
     comment: Annotated[str | None, Field(max_length=1000)] = None
 
@@ -143,21 +161,79 @@ class BulkIndemnityIn(IndemnityIn):
     statements: Annotated[list[StatementRef], Field(min_length=1, max_length=5000)]
 
 
-class CorrectionIn(Strict):
+class CorrectionIn(WireIn):
     entry: EntryIn
     comment: Reason
 
     _comment = field_validator("comment")(_required_text)
 
 
-class DocumentsIn(Strict):
-    received: Annotated[list[str], Field(max_length=50)] = Field(
+class DocumentsIn(WireIn):
+    received: Annotated[list[Text], Field(max_length=50)] = Field(
         description="Les libellés des pièces reçues (toutes celles cochées)."
     )
 
 
-class ServiceDoneIn(Strict):
-    mission_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=5000)]
+class ServiceDoneIn(WireIn):
+    mission_ids: Annotated[list[Id], Field(min_length=1, max_length=5000)]
+    # The day the service was found done (today by default) and an optional remark.
+    date: Day | None = None
+    remark: Text | None = Field(default=None, max_length=500)
+
+
+class ServiceCorrectionIn(WireIn):
+    date: Day
+    remark: Text | None = Field(default=None, max_length=500)
+
+
+class OfficeSettingsIn(WireIn):
+    service_done_required: Flag
+    # Absent: unchanged (a client that does not know it leaves it as it is).
+    documents_required: Flag | None = None
+
+
+class OfficeSettingsOut(BaseModel):
+    office: str
+    service_done_required: bool
+    documents_required: bool = False
+    updated_at: dt.datetime | None
+    updated_by: str | None
+
+
+class ConvenedOut(BaseModel):
+    user_id: int
+    name: str
+    state: str  # CONVENED, NOT_PERFORMED, WITHDRAWN, CANCELLED
+    state_label: str
+    reason: str | None
+
+
+class ServiceOut(BaseModel):
+    date: dt.date | None
+    remark: str | None
+    recorded_at: dt.datetime
+    recorded_by: str | None
+    corrected: bool
+
+
+class CentreMissionOut(BaseModel):
+    id: int
+    type: MissionType
+    type_label: str
+    title: str
+    start_date: dt.date
+    end_date: dt.date
+    start_time: LocalTime
+    end_time: LocalTime
+    centre_id: int
+    centre: str
+    paper_code: str | None
+    exam: str | None
+    session: str
+    people: list[ConvenedOut]
+    service: ServiceOut | None
+    # Begun and not yet recorded.
+    missing: bool
 
 
 class MissionResult(BaseModel):
@@ -177,10 +253,13 @@ class ServiceDoneOut(BaseModel):
 
 
 class DocumentOut(BaseModel):
+    """A required supporting document: received (ticked by the DEC) and its attached files."""
+
     label: str
     received: bool
     received_at: dt.datetime | None = None
     received_by: str | None = None
+    files: list[DocumentFileOut] = []
 
 
 class ServiceDoneInfo(BaseModel):
@@ -194,6 +273,9 @@ class IntervenantInfo(BaseModel):
     email: str | None
     interne: bool
     has_iban: bool
+    has_nir: bool
+    # The social security number masked (its key only): only its owner reads it whole.
+    nir_masked: str | None
     financial_file_updated: dt.datetime | None
     last_paid: dt.datetime | None
 
@@ -228,6 +310,9 @@ class DecStatementOut(BaseModel):
 
 class StatusCount(BaseModel):
     status: Status
+    done: bool | None = Field(
+        default=None, description="Pour un état ouvert : la mission est-elle passée ?"
+    )
     label: str
     count: int
     total: Decimal

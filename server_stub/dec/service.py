@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from server_stub.auth.models import Role, User
 from server_stub.core import clock
 from server_stub.core.errors import InvalidInput
 from server_stub.core.settings import Settings
@@ -24,16 +23,6 @@ from server_stub.statements import lifecycle
 from server_stub.statements.models import Status
 
 _BAD_CURSOR = "Curseur de pagination invalide : reprenez depuis la première page."
-
-
-def scope(user: User) -> str | None:
-    """A gestionnaire sees the sessions of their office; an administrator sees them all."""
-    return None if user.role == Role.ADMIN else (user.office or "")
-
-
-def in_scope(user: User, office: str | None) -> bool:
-    limit = scope(user)
-    return limit is None or office == limit
 
 
 # --- cursors: the sort, its direction and the last row's key, opaque to the client ---------
@@ -87,7 +76,7 @@ def _decode(cursor: str, sort: QueueSort, descending: bool) -> list[Any]:
 def queue(
     session: Session,
     settings: Settings,
-    user: User,
+    offices: frozenset[str] | None,
     where: QueueFilter,
     cursor: str | None,
     limit: int,
@@ -95,9 +84,18 @@ def queue(
     descending: bool = False,
 ) -> QueuePage:
     after = _decode(cursor, sort, descending) if cursor else None
-    where = replace(where, office=scope(user))
-    rows = repository.queue_page(session, where, sort, descending, after, limit + 1)
     today = clock.today(settings)
+    where = replace(where, offices=offices, today=today)
+    rows = repository.queue_page(session, where, sort, descending, after, limit + 1)
+    required = repository.offices_requiring_service(session)
+
+    def service_missing(r: Any) -> bool:
+        return (
+            r["office"] in required
+            and r["service_done_at"] is None
+            and r["status"] == Status.SUBMITTED
+        )
+
     items = [
         QueueRow(
             id=r["id"],
@@ -117,8 +115,9 @@ def queue(
             centre=r["centre"],
             total=r["total"],
             submitted_at=r["submitted_at"],
-            anomaly_count=r["anomaly_count"],
-            anomaly_codes=[AnomalyCode(c) for c in (r["anomaly_codes"] or "").split()],
+            anomaly_count=r["anomaly_count"] + service_missing(r),
+            anomaly_codes=[AnomalyCode(c) for c in (r["anomaly_codes"] or "").split()]
+            + ([AnomalyCode.SERVICE_NOT_DONE] if service_missing(r) else []),
             dec_corrected=r["dec_corrected"],
             service_done=r["service_done_at"] is not None,
             payment_batch_id=r["payment_batch_id"],

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server_stub.auth.accounts import create_account
+from server_stub.auth.identifiers import refusal as identifier_refusal
 from server_stub.auth.models import Role, User
 from server_stub.core import clock
 from server_stub.core.security import temporary_password
@@ -42,12 +43,14 @@ from server_stub.importing.format import (
 )
 from server_stub.reference.communes import communes
 from server_stub.reference.models import Centre, Exam, ExamSession, Mission, Paper
+from server_stub.rules.french import format_date
 from server_stub.rules.tariffs import NoTariffInForceError, UnknownDiplomaError, pay_group_for
-from server_stub.statements.issuing import issue
+from server_stub.statements.issuing import issue_many
 
 log = logging.getLogger(__name__)
 
 ROOT = "$"
+ISSUE_EVERY = 200  # missions convened in one go
 SECTIONS = (
     "format",
     "version",
@@ -336,7 +339,7 @@ class _Checker:
                 except NoTariffInForceError:
                     self.problem(
                         f"exams[{places[exam.code]}].papers[{paper_index}].pay_group",
-                        f"Aucune table des taux n'est en vigueur le {day:%d/%m/%Y} : "
+                        f"Aucune table des taux n'est en vigueur le {format_date(day)} : "
                         "indiquez le taux de l'épreuve.",
                     )
 
@@ -364,6 +367,11 @@ class _Checker:
             place = f"people[{index}]"
             for name in ("administrative_residence", "family_residence"):
                 self.commune(f"{place}.{name}", _text(person, name))
+            first, last = _text(person, "first_name"), _text(person, "last_name")
+            if first and last and not _text(person, "login"):
+                refused = identifier_refusal(first, last)
+                for name, message in (refused.fields if refused else {}).items():
+                    self.problem(f"{place}.{name}", message)
             iban, bic = _text(person, "iban"), _text(person, "bic")
             if iban:
                 try:
@@ -545,6 +553,7 @@ def _write(db: Session, checked: _Checked) -> ImportSummary:
             fiscal_power=person.fiscal_power,
             school=person.school,
             postal_address=person.postal_address,
+            flush=False,  # the accounts are flushed with the missions
         )
         user.disability = person.disability
         if person.iban:
@@ -579,8 +588,11 @@ def _write(db: Session, checked: _Checked) -> ImportSummary:
     for convocation in checked.convocations:
         convened.setdefault(convocation.mission, []).append(accounts[convocation.person])
     issued = 0
-    for ref, users in convened.items():
-        issued += len(issue(db, missions[ref], users, None, now))
+    refs = list(convened)
+    for start in range(0, len(refs), ISSUE_EVERY):
+        chunk = refs[start : start + ISSUE_EVERY]
+        batches = [(missions[ref], convened[ref], now) for ref in chunk]
+        issued += sum(len(created) for created in issue_many(db, batches, None))
     log.info("session %s imported: %d convocations", spec.code, issued)
     return ImportSummary(
         sessions=1,

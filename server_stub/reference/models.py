@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Time,
@@ -91,6 +92,9 @@ class Mission(Base):
     session: Mapped[ExamSession] = relationship()
     paper: Mapped[Paper | None] = relationship()
     centre: Mapped[Centre] = relationship()
+
+    # The DEC's queue sorted by mission date walks this (dec/repository.sort_columns).
+    __table_args__ = (Index("ix_missions_start_date_id", "start_date", "id"),)
 
 
 class Convocation(Base):

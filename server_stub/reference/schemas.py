@@ -7,29 +7,38 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from server_stub.core.wire import ClockTime, Day, Flag, Id, Int, LocalTime, WireIn
 from server_stub.rules.model import EvaluationMode, MissionType, PaperKind
 
 PayGroup = Literal["1", "2", "3", "4", "5", "NR"]
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class SessionIn(_In):
+class CommuneRef(BaseModel):
+    insee: str
+    name: str
+    department: str
+    postal_codes: list[str]
+
+
+class SessionIn(WireIn):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
-    entry_deadline: dt.date
-    office: str = Field(default="DEC", min_length=1, max_length=40)
+    entry_deadline: Day
+    office: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Le service qui gère la session ; par défaut le seul du gestionnaire.",
+    )
 
 
-class SessionPatch(_In):
+class SessionPatch(WireIn):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    entry_deadline: dt.date | None = None
+    entry_deadline: Day | None = None
 
 
 class SessionOut(_Out):
@@ -40,15 +49,15 @@ class SessionOut(_Out):
     office: str
 
 
-class ExamIn(_In):
-    session_id: int
+class ExamIn(WireIn):
+    session_id: Id
     code: str = Field(min_length=1, max_length=40)
     diploma: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
     speciality: str = Field(min_length=1, max_length=200)
 
 
-class ExamPatch(_In):
+class ExamPatch(WireIn):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     speciality: str | None = Field(default=None, min_length=1, max_length=200)
 
@@ -62,26 +71,26 @@ class ExamOut(_Out):
     speciality: str
 
 
-class PaperIn(_In):
-    exam_id: int
+class PaperIn(WireIn):
+    exam_id: Id
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
     kind: PaperKind
     evaluation_mode: EvaluationMode = EvaluationMode.PONCTUEL
     # Absent: taken from the exam → taux table in force.
     pay_group: PayGroup | None = None
-    minutes_per_candidate: int | None = Field(default=None, ge=1, le=600)
-    optional_oral: bool = False
-    duration_minutes: int | None = Field(default=None, ge=1, le=1440)
+    minutes_per_candidate: Int | None = Field(default=None, ge=1, le=600)
+    optional_oral: Flag = False
+    duration_minutes: Int | None = Field(default=None, ge=1, le=1440)
 
 
-class PaperPatch(_In):
+class PaperPatch(WireIn):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     evaluation_mode: EvaluationMode | None = None
     pay_group: PayGroup | None = None
-    minutes_per_candidate: int | None = Field(default=None, ge=1, le=600)
-    optional_oral: bool | None = None
-    duration_minutes: int | None = Field(default=None, ge=1, le=1440)
+    minutes_per_candidate: Int | None = Field(default=None, ge=1, le=600)
+    optional_oral: Flag | None = None
+    duration_minutes: Int | None = Field(default=None, ge=1, le=1440)
 
 
 class PaperOut(_Out):
@@ -97,14 +106,14 @@ class PaperOut(_Out):
     duration_minutes: int | None
 
 
-class CentreIn(_In):
+class CentreIn(WireIn):
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
     commune_insee: str = Field(min_length=5, max_length=5)
 
 
-class CentrePatch(_In):
+class CentrePatch(WireIn):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, min_length=1, max_length=300)
     commune_insee: str | None = Field(default=None, min_length=5, max_length=5)
@@ -118,17 +127,17 @@ class CentreOut(_Out):
     commune_insee: str
 
 
-class MissionIn(_In):
-    session_id: int
+class MissionIn(WireIn):
+    session_id: Id
     type: MissionType
-    paper_id: int | None = None
-    centre_id: int
-    start_date: dt.date
-    end_date: dt.date
-    start_time: dt.time
-    end_time: dt.time
-    lot_size: int | None = Field(default=None, ge=1, le=10_000)
-    travel_reimbursable: bool = True
+    paper_id: Id | None = None
+    centre_id: Id
+    start_date: Day
+    end_date: Day
+    start_time: ClockTime
+    end_time: ClockTime
+    lot_size: Int | None = Field(default=None, ge=1, le=10_000)
+    travel_reimbursable: Flag = True
     label: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
@@ -138,14 +147,14 @@ class MissionIn(_In):
         return self
 
 
-class MissionPatch(_In):
-    centre_id: int | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
-    lot_size: int | None = Field(default=None, ge=1, le=10_000)
-    travel_reimbursable: bool | None = None
+class MissionPatch(WireIn):
+    centre_id: Id | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
+    start_time: ClockTime | None = None
+    end_time: ClockTime | None = None
+    lot_size: Int | None = Field(default=None, ge=1, le=10_000)
+    travel_reimbursable: Flag | None = None
     label: str | None = Field(default=None, max_length=200)
 
 
@@ -157,16 +166,16 @@ class MissionRefOut(_Out):
     centre_id: int
     start_date: dt.date
     end_date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    start_time: LocalTime
+    end_time: LocalTime
     lot_size: int | None
     travel_reimbursable: bool
     label: str | None
 
 
-class IssueIn(_In):
-    mission_id: int
-    user_ids: list[int] = Field(min_length=1, max_length=5000)
+class IssueIn(WireIn):
+    mission_id: Id
+    user_ids: list[Id] = Field(min_length=1, max_length=5000)
 
 
 class Issued(BaseModel):

@@ -1,21 +1,40 @@
-"""Creating and changing the reference data, with its integrity checked in French."""
+"""Creating and changing the reference data, with its integrity checked in French.
+
+Who may reach which item is declared by the routes (auth.access); here are the rules of the
+data itself: a paper under its session, a known diploma, a known commune, ordered dates.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from server_stub.auth.access import Scope
 from server_stub.core import clock
 from server_stub.core.database import Base
-from server_stub.core.errors import InvalidInput, NotFound
+from server_stub.core.errors import Forbidden, InvalidInput, NotFound
 from server_stub.core.settings import Settings
 from server_stub.reference import repository
 from server_stub.reference.communes import communes
 from server_stub.reference.models import Centre, Exam, ExamSession, Mission, Paper
+from server_stub.reference.schemas import (
+    CentreIn,
+    CommuneRef,
+    ExamIn,
+    MissionIn,
+    PaperIn,
+    SessionIn,
+)
 from server_stub.rules.model import MissionType, PaperKind
-from server_stub.rules.tariffs import pay_group_for
+from server_stub.rules.tariffs import (
+    NoTariffInForceError,
+    known_diplomas,
+    packaged_tariffs,
+    pay_group_for,
+)
 
 _NAMES: dict[type[Base], str] = {
     ExamSession: "Cette session",
@@ -24,6 +43,19 @@ _NAMES: dict[type[Base], str] = {
     Centre: "Ce centre",
     Mission: "Cette mission",
 }
+
+
+def commune_ref(insee: str | None) -> CommuneRef | None:
+    directory = communes()
+    commune = directory.get(insee or "")
+    if commune is None:
+        return None
+    return CommuneRef(
+        insee=commune.insee,
+        name=commune.name,
+        department=commune.department,
+        postal_codes=list(directory.postal_codes(commune.insee)),
+    )
 
 
 def require(session: Session, model: type[Base], item_id: int, field: str | None = None) -> Any:
@@ -44,8 +76,6 @@ def _check_commune(insee: str | None) -> None:
 
 def _check_mission(session: Session, mission: Mission) -> None:
     fields: dict[str, str] = {}
-    require(session, ExamSession, mission.session_id, "session_id")
-    require(session, Centre, mission.centre_id, "centre_id")
     if mission.paper_id is not None:
         paper: Paper = require(session, Paper, mission.paper_id, "paper_id")
         if paper.exam.session_id != mission.session_id:
@@ -56,31 +86,78 @@ def _check_mission(session: Session, mission: Mission) -> None:
         fields["end_date"] = "La date de fin précède la date de début."
     if mission.start_date == mission.end_date and mission.end_time <= mission.start_time:
         fields["end_time"] = "L'heure de fin précède l'heure de début."
+    for name in ("start_date", "end_date"):
+        problem = tariff_problem(getattr(mission, name))
+        if problem:
+            fields.setdefault(name, problem)
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)
 
 
-def create(session: Session, settings: Settings, model: type[Base], data: BaseModel) -> Any:
-    values = data.model_dump()
-    if model is Exam:
-        require(session, ExamSession, values["session_id"], "session_id")
-    elif model is Paper:
-        exam: Exam = require(session, Exam, values["exam_id"], "exam_id")
-        if values["pay_group"] is None:
-            kind = PaperKind(values["kind"])
-            values["pay_group"] = pay_group_for(exam.diploma, kind, clock.today(settings))
-    elif model is Centre:
-        _check_commune(values["commune_insee"])
-    row = model(**values)
-    if isinstance(row, Mission):
-        _check_mission(session, row)
-    return repository.add(session, row)
+def tariff_problem(day: dt.date) -> str | None:
+    """Why a mission on `day` could not be paid: no rate in force then."""
+    try:
+        packaged_tariffs().at(day)
+    except NoTariffInForceError as error:
+        return str(error)
+    return None
 
 
-def update(session: Session, model: type[Base], item_id: int, patch: BaseModel) -> Any:
-    row = require(session, model, item_id)
+def _office_for(scope: Scope, wanted: str | None) -> str:
+    """The office a new session belongs to: one the caller works for."""
+    mine = sorted(scope.offices) if scope.offices is not None else None
+    if wanted is None:
+        if mine is not None and len(mine) == 1:
+            return mine[0]
+        message = "Précisez le service qui gère la session."
+        raise InvalidInput(message, fields={"office": message})
+    if mine is not None and wanted not in mine:
+        message = (
+            f"Vous ne pouvez créer une session que pour l'un de vos services ({', '.join(mine)})."
+            if mine
+            else "Vous n'êtes rattaché(e) à aucun service : une session ne peut pas être créée."
+        )
+        raise Forbidden(message, fields={"office": message})
+    return wanted
+
+
+def create_session(session: Session, scope: Scope, body: SessionIn) -> ExamSession:
+    values = body.model_dump()
+    values["office"] = _office_for(scope, body.office)
+    return repository.add(session, ExamSession(**values))
+
+
+def create_exam(session: Session, body: ExamIn) -> Exam:
+    if body.diploma not in known_diplomas():
+        message = f"Diplôme inconnu de la table des taux : {body.diploma}."
+        raise InvalidInput(message, fields={"diploma": message})
+    return repository.add(session, Exam(**body.model_dump()))
+
+
+def create_paper(session: Session, settings: Settings, body: PaperIn) -> Paper:
+    values = body.model_dump()
+    exam: Exam = require(session, Exam, body.exam_id, "exam_id")
+    if values["pay_group"] is None:
+        kind = PaperKind(values["kind"])
+        values["pay_group"] = pay_group_for(exam.diploma, kind, clock.today(settings))
+    return repository.add(session, Paper(**values))
+
+
+def create_centre(session: Session, body: CentreIn) -> Centre:
+    _check_commune(body.commune_insee)
+    return repository.add(session, Centre(**body.model_dump()))
+
+
+def create_mission(session: Session, body: MissionIn) -> Mission:
+    mission = Mission(**body.model_dump())
+    _check_mission(session, mission)
+    return repository.add(session, mission)
+
+
+def update(session: Session, row: Base, patch: BaseModel) -> Any:
+    """Applies the fields the patch sets; a null leaves a required field as it is."""
     changes = patch.model_dump(exclude_unset=True)
-    if model is Centre:
+    if isinstance(row, Centre):
         _check_commune(changes.get("commune_insee"))
     for name, value in changes.items():
         if value is None and name not in ("label",):

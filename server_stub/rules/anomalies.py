@@ -20,7 +20,14 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any
 
-from server_stub.rules.french import HALF_DAY_NAMES, MEAL_NAMES, format_date, format_time, plural
+from server_stub.rules.french import (
+    HALF_DAY_NAMES,
+    MEAL_NAMES,
+    format_date,
+    format_number,
+    format_time,
+    plural,
+)
 from server_stub.rules.model import (
     Commune,
     HalfDay,
@@ -31,11 +38,11 @@ from server_stub.rules.model import (
     TravelMode,
     Trip,
 )
-from server_stub.rules.money import format_number
 from server_stub.rules.tariffs import InvalidTariffFileError, Tariffs, VersionInfo, packaged_tariffs
 
 __all__ = [
     "ANOMALY_LABELS",
+    "INTERVENANT_ADVICE",
     "Anomaly",
     "AnomalyCode",
     "AnomalyThresholds",
@@ -59,8 +66,13 @@ class AnomalyCode(StrEnum):
     KM_EXCESSIVE = "KM_EXCESSIVE"
     NIGHT_NEAR_HOME = "NIGHT_NEAR_HOME"
     LATE_SUBMISSION = "LATE_SUBMISSION"
+    RIB_MISSING = "RIB_MISSING"
     FINANCIAL_FILE = "FINANCIAL_FILE"
     DEC_CORRECTION_UNSEEN = "DEC_CORRECTION_UNSEEN"
+    # Not computed from the statement: the DEC's queue shows it when the office requires the
+    # constat de service fait before approval and the mission has none (dec/service.py).
+    SERVICE_NOT_DONE = "SERVICE_NOT_DONE"
+    MISSING_DOCUMENTS = "MISSING_DOCUMENTS"
 
 
 # Short names, for the queue's filter and column.
@@ -73,8 +85,47 @@ ANOMALY_LABELS: dict[AnomalyCode, str] = {
     AnomalyCode.KM_EXCESSIVE: "Kilométrage très supérieur à la distance",
     AnomalyCode.NIGHT_NEAR_HOME: "Nuitée près de la résidence",
     AnomalyCode.LATE_SUBMISSION: "Transmis après la date limite",
-    AnomalyCode.FINANCIAL_FILE: "Dossier financier manquant ou périmé",
+    AnomalyCode.RIB_MISSING: "RIB manquant",
+    AnomalyCode.FINANCIAL_FILE: "Dossier financier incomplet ou périmé",
     AnomalyCode.DEC_CORRECTION_UNSEEN: "Correction de la DEC non consultée",
+    AnomalyCode.SERVICE_NOT_DONE: "Service fait non constaté",
+    AnomalyCode.MISSING_DOCUMENTS: "Pièces manquantes",
+}
+
+# The same checks worded for the intervenant, who sees them before validating (the preview):
+# what the DEC will look at, and what to do about it.
+INTERVENANT_ADVICE: dict[AnomalyCode, str] = {
+    AnomalyCode.COPIES_ABOVE_LOT: "Plus de copies que le lot prévu : vérifiez le nombre saisi.",
+    AnomalyCode.CANDIDATES_ABOVE_CAPACITY: (
+        "Plus de candidats que la demi-journée n'en permet : vérifiez le nombre saisi."
+    ),
+    AnomalyCode.TRAVEL_TWICE: (
+        "Ce déplacement est déjà déclaré sur un autre état de frais : il ne sera payé qu'une fois."
+    ),
+    AnomalyCode.MEAL_OUTSIDE_MISSION: "Ce repas tombe en dehors des horaires de la mission.",
+    AnomalyCode.NIGHT_OUTSIDE_MISSION: "Cette nuitée tombe en dehors des dates de la mission.",
+    AnomalyCode.KM_EXCESSIVE: (
+        "Kilométrage bien supérieur à la distance : vérifiez-le ou expliquez votre itinéraire."
+    ),
+    AnomalyCode.NIGHT_NEAR_HOME: "Nuitée déclarée alors que votre résidence est proche.",
+    AnomalyCode.LATE_SUBMISSION: (
+        "La date limite de saisie est dépassée : l'état de frais sera signalé comme transmis en "
+        "retard."
+    ),
+    AnomalyCode.RIB_MISSING: (
+        "Aucun RIB dans votre profil : vos frais ne pourront pas vous être virés tant que vous "
+        "n'en aurez pas donné un."
+    ),
+    AnomalyCode.FINANCIAL_FILE: (
+        "Votre dossier financier est à renouveler : mettez à jour vos coordonnées bancaires."
+    ),
+    AnomalyCode.DEC_CORRECTION_UNSEEN: "Le gestionnaire a corrigé votre décompte.",
+    AnomalyCode.SERVICE_NOT_DONE: (
+        "Le chef de centre n'a pas encore constaté le service fait : la DEC attendra son constat."
+    ),
+    AnomalyCode.MISSING_DOCUMENTS: (
+        "Des pièces justificatives manquent : joignez-les ou envoyez-les par courrier."
+    ),
 }
 
 _VEHICLES = frozenset({TravelMode.CAR, TravelMode.MOTORCYCLE, TravelMode.MOPED})
@@ -134,11 +185,16 @@ class StatementFacts:
     entry_deadline: dt.date | None = None
     externe: bool = False
     total: Decimal = Decimal("0.00")
+    travel_total: Decimal = Decimal("0.00")
     iban: str | None = None
     financial_file_updated: dt.date | None = None
     last_paid: dt.date | None = None
     today: dt.date | None = None
     dec_corrected: bool = False
+    # Supporting documents the statement requires, and those attached (a file) or ticked
+    # received by the DEC; None: not checked (a statement still being filled).
+    documents_required: tuple[str, ...] | None = None
+    documents_present: frozenset[str] = frozenset()
 
 
 def great_circle_km(a: Commune, b: Commune) -> Decimal:
@@ -170,6 +226,7 @@ def anomalies(
         found += _nights_near_home(facts, limits)
     found += _late_submission(facts)
     found += _financial_file(facts, limits)
+    found += _missing_documents(facts)
     if facts.dec_corrected:
         found.append(
             Anomaly(
@@ -406,16 +463,42 @@ def financial_file_problem(
 
 
 def _financial_file(facts: StatementFacts, limits: AnomalyThresholds) -> list[Anomaly]:
-    # DOMAIN §2: externes are paid by transfer to the account of their financial file.
-    if not facts.externe or facts.total <= 0:
+    # DOMAIN §1-2: whoever is owed a transfer needs a financial file: an externe for everything,
+    # an interne for their travel costs (their indemnities go through payroll).
+    if facts.externe:
+        if facts.total <= 0:
+            return []
+        today = facts.today or facts.financial_file_updated or dt.date.min
+        message = financial_file_problem(
+            facts.iban, facts.financial_file_updated, facts.last_paid, today, limits
+        )
+    elif facts.travel_total > 0 and not facts.iban:
+        message = (
+            "Intervenant interne avec des frais de déplacement : aucun IBAN n'est renseigné, ses "
+            "frais ne peuvent pas être virés (ses indemnités passent en paie)."
+        )
+    else:
         return []
-    today = facts.today or facts.financial_file_updated or dt.date.min
-    message = financial_file_problem(
-        facts.iban, facts.financial_file_updated, facts.last_paid, today, limits
-    )
-    return (
-        [] if message is None else [Anomaly(AnomalyCode.FINANCIAL_FILE, message, "financial_file")]
-    )
+    if message is None:
+        return []
+    code = AnomalyCode.FINANCIAL_FILE if facts.iban else AnomalyCode.RIB_MISSING
+    return [Anomaly(code, message, "financial_file")]
+
+
+def _missing_documents(facts: StatementFacts) -> list[Anomaly]:
+    # DOMAIN §6: each expense is paid on its supporting document.
+    if facts.documents_required is None:
+        return []
+    missing = [d for d in facts.documents_required if d not in facts.documents_present]
+    if not missing:
+        return []
+    return [
+        Anomaly(
+            AnomalyCode.MISSING_DOCUMENTS,
+            f"Pièces ni jointes ni reçues : {', '.join(missing)}.",
+            "documents",
+        )
+    ]
 
 
 # --- thresholds ------------------------------------------------------------------------------

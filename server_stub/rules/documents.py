@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-from server_stub.rules.model import Line, LineKind, Person, TravelMode
+from server_stub.rules.model import Line, LineKind, Part, Person, TravelMode
 
 # Keys of tariffs/documents.toml, which holds their French labels and their order.
 LINE_DOCUMENTS: dict[LineKind, tuple[str, ...]] = {
@@ -30,12 +30,15 @@ def required_documents(
 ) -> tuple[str, ...]:
     """French labels, in the order of `labels`, each once."""
     needed: set[str] = set()
+    lines = tuple(lines)
     for line in lines:
         needed.update(LINE_DOCUMENTS.get(line.kind, ()))
     if TravelMode.CAR in vehicle_modes:
         needed.update(CAR_DOCUMENTS)
     if person.needs_financial_file:
         needed.update(FINANCIAL_FILE_DOCUMENTS)
+    if not person.has_iban and any(line.part is Part.TRAVEL and line.amount > 0 for line in lines):
+        needed.add("bank_details")  # travel costs are transferred, for internes too (DOMAIN §1)
     missing = needed - labels.keys()
     if missing:
         raise KeyError(f"documents.toml has no label for {sorted(missing)}")

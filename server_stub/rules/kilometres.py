@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from server_stub.rules.money import format_number
+from server_stub.rules.french import format_number
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,8 @@ class Person:
     interne: bool = True
     # An externe's first payment, or none for 12 months: the financial file must be sent again.
     needs_financial_file: bool = False
+    # Whether the financial file holds an account: an interne's travel costs are transferred.
+    has_iban: bool = True
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from server_stub.rules.french import format_date, format_time
+from server_stub.rules.french import format_date, format_number, format_time
 from server_stub.rules.model import Commune, Context, Entry, Line, LineKind, Mission, Part, Trip
-from server_stub.rules.money import format_euros, format_number, round_cents
+from server_stub.rules.money import format_euros, round_cents
 from server_stub.rules.outcome import Outcome
 from server_stub.rules.periods import covered, journey_taken_elsewhere, mission_days, wall_clock
 from server_stub.rules.tariffs import (

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from server_stub.rules.french import HALF_DAY_NAMES, format_date, format_duration, plural
+from server_stub.rules.french import (
+    HALF_DAY_NAMES,
+    format_date,
+    format_duration,
+    format_number,
+    plural,
+)
 from server_stub.rules.model import (
     Entry,
     EvaluationMode,
@@ -23,7 +29,7 @@ from server_stub.rules.model import (
     Part,
     PayDay,
 )
-from server_stub.rules.money import format_euros, format_number, format_percent, round_cents
+from server_stub.rules.money import format_euros, format_percent, round_cents
 from server_stub.rules.outcome import Outcome
 from server_stub.rules.periods import outside_mission_message, within_mission
 from server_stub.rules.tariffs import TariffSet, VacationRates

@@ -19,6 +19,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any, TypeVar
 
+from server_stub.rules.french import format_date
 from server_stub.rules.model import MealKind, PaperKind, TravelMode
 
 __all__ = [
@@ -264,6 +265,17 @@ class Tariffs:
         )
 
 
+# For the French sentence of a date without a tariff in force.
+_TARIFF_NAMES = {
+    "vacations": "des vacations",
+    "pay_groups": "des groupes de taux",
+    "meetings": "des réunions",
+    "meals": "des repas",
+    "nights": "des nuitées",
+    "lodging_zones": "des zones d'hébergement",
+    "kilometric": "des indemnités kilométriques",
+}
+
 TARIFF_FILES = (
     "vacations",
     "pay_groups",
@@ -295,6 +307,13 @@ def pay_group_for(
     if groups is None:
         raise UnknownDiplomaError(f"Diplôme inconnu de la table des taux : {diploma}")
     return groups.written if kind is PaperKind.WRITTEN else groups.oral
+
+
+def known_diplomas(tariffs: Tariffs | None = None) -> frozenset[str]:
+    """The diplomas some version of the pay-group table knows (DOMAIN §4)."""
+    return frozenset(
+        name for table in (tariffs or packaged_tariffs()).pay_groups for name in table.diplomas
+    )
 
 
 def tariff_snapshot(on: dt.date, tariffs: Tariffs | None = None) -> dict[str, Any]:
@@ -402,7 +421,10 @@ def _in_force(name: str, versions: Sequence[_Versioned], day: dt.date) -> _Versi
     for version in versions:
         if version.info.covers(day):
             return version
-    raise NoTariffInForceError(f"Aucun barème « {name} » en vigueur le {day:%d/%m/%Y}.")
+    raise NoTariffInForceError(
+        f"Aucun barème {_TARIFF_NAMES.get(name, name)} n'est en vigueur le {format_date(day)} : "
+        "cette date ne peut pas être calculée."
+    )
 
 
 def _version_info(raw: Mapping[str, Any]) -> VersionInfo:

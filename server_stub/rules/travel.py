@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from server_stub.rules.french import format_date, format_time
+from server_stub.rules.french import format_date, format_number, format_time
 from server_stub.rules.kilometres import band_label, split_into_bands
 from server_stub.rules.model import (
     Commune,
@@ -26,7 +26,7 @@ from server_stub.rules.model import (
     TravelMode,
     Trip,
 )
-from server_stub.rules.money import format_euros, format_number, round_cents
+from server_stub.rules.money import format_euros, round_cents
 from server_stub.rules.outcome import Outcome
 from server_stub.rules.periods import journey_taken_elsewhere, mission_days, wall_clock
 from server_stub.rules.tariffs import KilometricRates, Tariffs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from server_stub.rules import model as rules
 from server_stub.rules.model import MissionType
 from server_stub.statements import repository
 from server_stub.statements.lifecycle import DEC_HANDLED, MISSION_TYPE_LABELS
-from server_stub.statements.models import Statement
+from server_stub.statements.models import Statement, Status
 from server_stub.statements.schemas import ComputationOut, EntryIn, MissionOut
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,6 +30,7 @@ class MissionRow(Protocol):
     mission_type: str
     mission_label: str | None
     session_name: str
+    entry_deadline: dt.date | None
     exam_name: str | None
     speciality: str | None
     paper_code: str | None
@@ -79,23 +81,81 @@ def person_facts(user: User, now: dt.datetime) -> rules.Person:
         disability=user.disability,
         interne=user.academic,
         needs_financial_file=needs_financial_file(user, now),
+        has_iban=bool(user.iban),
     )
 
 
-def context_facts(session: Session, statement: Statement, mission: MissionRow) -> rules.Context:
-    """What the person's other missions of the year change for this one."""
-    key = (mission.start_date, mission.start_time, statement.id)
+# A statement's mission as the context of the person's others: (statement id, start date, end
+# date, start time, car kilometres).
+OtherMission = tuple[int, dt.date, dt.date, dt.time, Decimal]
+NOT_LIVE = frozenset({Status.CANCELLED, Status.NOT_PERFORMED})
+
+
+class YearBook:
+    """The missions of a batch of people, read in one query (`repository.missions_of_people`):
+    the context of each of their statements without a query per statement.
+
+    The batch tells the book what it changes (`note`): a statement's status and kilometres, as
+    the next statement's context must see them.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, int, str, dt.date, dt.date, dt.time, Decimal]]):
+        self.people: dict[int, dict[int, list[Any]]] = {}
+        for statement_id, user_id, status, start, end, start_time, car_km in rows:
+            entry = [Status(status), start, end, start_time, car_km]
+            self.people.setdefault(user_id, {})[statement_id] = entry
+
+    @classmethod
+    def of_people(cls, session: Session, user_ids: Collection[int]) -> YearBook:
+        return cls(repository.missions_of_people(session, user_ids))
+
+    def note(self, statement: Statement) -> None:
+        """The statement's status and kilometres as they are now."""
+        entry = self.people.get(statement.user_id, {}).get(statement.id)
+        if entry is None:
+            raise KeyError(f"statement {statement.id} is not in the book")
+        entry[0], entry[4] = Status(statement.status), statement.car_km
+
+    def others(self, statement: Statement, year: int) -> list[OtherMission]:
+        """The person's other live statements of the calendar year, as `context_facts` reads
+        them."""
+        mine = self.people.get(statement.user_id)
+        if mine is None:
+            raise KeyError(f"person {statement.user_id} is not in the book")
+        return [
+            (other_id, start, end, start_time, car_km)
+            for other_id, (status, start, end, start_time, car_km) in mine.items()
+            if other_id != statement.id and status not in NOT_LIVE and start.year == year
+        ]
+
+
+def context_facts(
+    session: Session, statement: Statement, mission: MissionRow, book: YearBook | None = None
+) -> rules.Context:
+    """What the person's other missions of the year change for this one; read from `book` when
+    a batch holds one, else from the database."""
+    year = mission.start_date.year
+    if book is not None:
+        others: Iterable[OtherMission] = book.others(statement, year)
+    else:
+        others = repository.active_missions_in_year(session, statement.user_id, year, statement.id)
+    return context_of(statement.id, mission, others)
+
+
+def context_of(
+    statement_id: int, mission: MissionRow, others: Iterable[OtherMission]
+) -> rules.Context:
+    """The context of a statement from the person's other live missions of the year."""
+    key = (mission.start_date, mission.start_time, statement_id)
     km_before = Decimal(0)
     elsewhere: set[dt.date] = set()
-    for other_id, start, end, start_time, car_km in repository.active_missions_in_year(
-        session, statement.user_id, mission.start_date.year, statement.id
-    ):
+    for other_id, start, end, start_time, car_km in others:
         if (start, start_time, other_id) < key:
             km_before += car_km
         # Several missions the same day: the journey is claimed once, on the first (DOMAIN §5).
         day = max(start, mission.start_date)
         while day <= min(end, mission.end_date):
-            first_that_day = (start_time, other_id) < (mission.start_time, statement.id)
+            first_that_day = (start_time, other_id) < (mission.start_time, statement_id)
             if first_that_day:
                 elsewhere.add(day)
             day += dt.timedelta(days=1)
@@ -174,10 +234,13 @@ def stored_computation(statement: Statement) -> ComputationOut:
     return ComputationOut.model_validate(data)
 
 
-def mission_out(mission: MissionRow) -> MissionOut:
+def mission_out(mission: MissionRow, today: dt.date) -> MissionOut:
     commune = communes().get(mission.commune_insee)
     mission_type = MissionType(mission.mission_type)
+    deadline = mission.entry_deadline
     return MissionOut(
+        entry_deadline=deadline,
+        days_left=None if deadline is None else (deadline - today).days,
         id=mission.mission_id,
         type=mission_type,
         type_label=MISSION_TYPE_LABELS[mission_type],

@@ -1,16 +1,26 @@
-"""The statuses of DOMAIN §3: who may move a statement from where to where, and what people read.
+"""The statuses of DOMAIN §3: who may move a statement from where to where (the words people
+read are in vocabulary.py).
 
 Pure: no database, no HTTP. The service asks `target()` before any change and records the move.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
-from server_stub.rules.model import MissionType
-from server_stub.statements.models import Status
+from server_stub.rules.model import MissionType, Part
+from server_stub.statements.models import PartPayment, Status
+from server_stub.statements.vocabulary import (
+    STAGES,
+    Stage,
+    Timing,
+    dec_label,
+    intervenant_label,
+)
+
+__all__ = ["Timing", "dec_label", "intervenant_label"]
 
 # Mission types whose indemnity the DEC enters itself (DOMAIN §4: surveillance is a normal duty;
 # where the académie pays it, the service enters the amount).
@@ -31,6 +41,9 @@ class Action(StrEnum):
     UNCANCEL = "UNCANCEL"
     SEND_TO_PAYMENT = "SEND_TO_PAYMENT"
     MARK_PAID = "MARK_PAID"
+    # One part paid or rejected while the statement stays in payment (payment/settling.py).
+    PART_PAID = "PART_PAID"
+    PAYMENT_REJECTED = "PAYMENT_REJECTED"
 
 
 class Actor(StrEnum):
@@ -58,9 +71,14 @@ _BEFORE_PAYMENT = frozenset(
 )
 
 MOVES: dict[Action, Move] = {
-    Action.SAVE: Move(_EDITABLE, None, Actor.INTERVENANT),
+    # Also once the DEC entered the indemnity of the pay part: the travel part is the person's,
+    # and typing it takes the statement back to them (the DEC's indemnity is kept).
+    Action.SAVE: Move(_EDITABLE | {Status.DEC_ENTERED}, None, Actor.INTERVENANT),
     Action.SUBMIT: Move(_EDITABLE, Status.SUBMITTED, Actor.INTERVENANT),
-    Action.DECLARE_NOT_PERFORMED: Move(_EDITABLE, Status.NOT_PERFORMED, Actor.INTERVENANT),
+    # Any mission type, also after the DEC entered its indemnity (which the declaration cancels).
+    Action.DECLARE_NOT_PERFORMED: Move(
+        _EDITABLE | {Status.DEC_ENTERED}, Status.NOT_PERFORMED, Actor.INTERVENANT
+    ),
     Action.RETURN: Move(
         frozenset({Status.SUBMITTED, Status.NOT_PERFORMED}), Status.RETURNED, Actor.DEC
     ),
@@ -78,10 +96,16 @@ MOVES: dict[Action, Move] = {
     ),
     Action.CANCEL: Move(_BEFORE_PAYMENT, Status.CANCELLED, Actor.DEC),
     Action.UNCANCEL: Move(frozenset({Status.CANCELLED}), None, Actor.DEC),
+    # From IN_PAYMENT too: a part sent after the other (its account came later, or the bank
+    # rejected it).
     Action.SEND_TO_PAYMENT: Move(
-        frozenset({Status.APPROVED, Status.DEC_ENTERED}), Status.IN_PAYMENT, Actor.DEC
+        frozenset({Status.APPROVED, Status.DEC_ENTERED, Status.IN_PAYMENT}),
+        Status.IN_PAYMENT,
+        Actor.DEC,
     ),
     Action.MARK_PAID: Move(frozenset({Status.IN_PAYMENT}), Status.PAID, Actor.DEC),
+    Action.PART_PAID: Move(frozenset({Status.IN_PAYMENT}), None, Actor.DEC),
+    Action.PAYMENT_REJECTED: Move(frozenset({Status.IN_PAYMENT}), None, Actor.DEC),
 }
 
 
@@ -94,6 +118,8 @@ def target(action: Action, status: Status, before_cancel: Status | None = None) 
     move = MOVES[action]
     if action is Action.UNCANCEL:
         return before_cancel or Status.OPEN
+    if action is Action.SAVE and status is Status.DEC_ENTERED:
+        return Status.OPEN
     return move.target or status
 
 
@@ -108,33 +134,9 @@ def refusal(action: Action, status: Status) -> str:
         return "Cet état de frais est transmis à la liquidation : il ne peut plus être modifié."
     if status is Status.NOT_PERFORMED:
         return "Vous avez déclaré ne pas avoir effectué cette mission."
-    label = INTERVENANT_LABELS[status]
+    label = STAGES[Stage.DONE if status is Status.OPEN else Stage(status.value)].intervenant
     return f"Cette opération n'est pas possible pour un état de frais « {label} »."
 
-
-INTERVENANT_LABELS: dict[Status, str] = {
-    Status.OPEN: "Non validé",
-    Status.NOT_PERFORMED: "Mission non effectuée (déclarée)",
-    Status.SUBMITTED: "Validé",
-    Status.RETURNED: "Renvoyé",
-    Status.APPROVED: "Validé par gestionnaire",
-    Status.DEC_ENTERED: "Traité par le gestionnaire",
-    Status.CANCELLED: "Annulé",
-    Status.IN_PAYMENT: "Mis en paiement",
-    Status.PAID: "Payé",
-}
-
-DEC_LABELS: dict[Status, str] = {
-    Status.OPEN: "Mission effectuée",
-    Status.NOT_PERFORMED: "Mission non effectuée (déclarée)",
-    Status.SUBMITTED: "À valider",
-    Status.RETURNED: "Renvoyé à l'intervenant",
-    Status.APPROVED: "Validé",
-    Status.DEC_ENTERED: "Validé",
-    Status.CANCELLED: "Annulé",
-    Status.IN_PAYMENT: "Transmis à la liquidation",
-    Status.PAID: "Payé",
-}
 
 MISSION_TYPE_LABELS: dict[MissionType, str] = {
     MissionType.CORRECTION: "Correction",
@@ -147,33 +149,47 @@ MISSION_TYPE_LABELS: dict[MissionType, str] = {
 }
 
 
+PART_PAYMENT_LABELS: dict[PartPayment, str] = {
+    PartPayment.IN_PAYMENT: "Mis en paiement",
+    PartPayment.PAID: "Payé",
+    PartPayment.REJECTED: "Paiement rejeté",
+}
+PART_LABELS: dict[Part, str] = {Part.PAY: "Indemnités", Part.TRAVEL: "Frais de déplacement"}
+# How a part is paid, by the value of payment.models.Channel (DOMAIN §1).
+CHANNEL_LABELS: dict[str, str] = {"PAYROLL": "Par la paie", "TRANSFER": "Par virement"}
+
+
 @dataclass(frozen=True)
-class Timing:
-    start: dt.date
-    end: dt.date
-    today: dt.date
+class PartAmounts:
+    """Each part's amount and payment state, as stored on the statement."""
 
-    @property
-    def started(self) -> bool:
-        return self.today >= self.start
-
-    @property
-    def over(self) -> bool:
-        return self.today > self.end
+    pay_total: Decimal
+    travel_total: Decimal
+    pay_payment: PartPayment | None
+    travel_payment: PartPayment | None
 
 
-def intervenant_label(status: Status, timing: Timing) -> str:
-    if status is Status.OPEN and not timing.started:
-        return "Mission non effectuée"
-    if status is Status.OPEN and not timing.over:
-        return "Mission en cours"
-    return INTERVENANT_LABELS[status]
-
-
-def dec_label(status: Status, timing: Timing) -> str:
-    if status is Status.OPEN and not timing.over:
-        return "Mission non encore effectuée"
-    return DEC_LABELS[status]
+def paid_part_labels(
+    status: Status, labels: tuple[str, str], parts: PartAmounts
+) -> tuple[str, str]:
+    """Once a statement is in payment, each part reads its own payment state: a part not sent
+    yet (awaiting the person's account) stays "Validé par gestionnaire"."""
+    if status not in (Status.IN_PAYMENT, Status.PAID):
+        return labels
+    if parts.pay_payment is None and parts.travel_payment is None:
+        return labels  # in payment from before payment by part
+    result = []
+    for label, amount, payment in (
+        (labels[0], parts.pay_total, parts.pay_payment),
+        (labels[1], parts.travel_total, parts.travel_payment),
+    ):
+        if payment is not None:
+            result.append(PART_PAYMENT_LABELS[payment])
+        elif amount > 0:
+            result.append(STAGES[Stage.APPROVED].intervenant)
+        else:
+            result.append(label)
+    return result[0], result[1]
 
 
 def part_labels(

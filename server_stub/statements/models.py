@@ -19,7 +19,7 @@ Json = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Status(StrEnum):
-    """The stored lifecycle. What people read is derived from it (statements/labels.py)."""
+    """The stored lifecycle. What people read is derived from it (statements/vocabulary.py)."""
 
     OPEN = "OPEN"  # created with the convocation; the intervenant may fill it once started
     NOT_PERFORMED = "NOT_PERFORMED"  # declared not performed by the intervenant
@@ -30,6 +30,37 @@ class Status(StrEnum):
     CANCELLED = "CANCELLED"
     IN_PAYMENT = "IN_PAYMENT"  # transmis à la liquidation
     PAID = "PAID"
+
+
+class PartPayment(StrEnum):
+    """Where one part of a statement (its pay part, its travel part) stands in payment; None on
+    the statement while the part has not been sent. Each part is paid on its own: an interne's
+    indemnity goes to payroll whatever becomes of their travel part (payment/models.py)."""
+
+    IN_PAYMENT = "IN_PAYMENT"  # in a batch, awaiting the bank's or the payroll's answer
+    PAID = "PAID"
+    REJECTED = "REJECTED"  # returned by the bank: goes into the next batch
+
+
+# The lifecycle's order as the DEC reads it (DOMAIN §3), for sorting its queue.
+STATUS_ORDER = (
+    Status.OPEN,
+    Status.NOT_PERFORMED,
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.APPROVED,
+    Status.DEC_ENTERED,
+    Status.IN_PAYMENT,
+    Status.PAID,
+    Status.CANCELLED,
+)
+# The same as SQL, written with literals so that the queue's ORDER BY is the expression of the
+# index below (a bound parameter would not match it).
+STATUS_RANK_SQL = (
+    "(CASE status "
+    + " ".join(f"WHEN '{s.value}' THEN {rank}" for rank, s in enumerate(STATUS_ORDER))
+    + f" ELSE {len(STATUS_ORDER)} END)"
+)
 
 
 class Statement(Base):
@@ -54,6 +85,9 @@ class Statement(Base):
 
     reason: Mapped[str | None] = mapped_column(Text)  # return or non-performance reason
     saved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # What the intervenant certified on honour at validation (statements/certification.py):
+    # {"at": ISO time, "texts": [the sentences ticked]}.
+    certification: Mapped[dict[str, Any] | None] = mapped_column(Json)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     # What the DEC should check (rules/anomalies.py), stored when the statement changes:
@@ -75,10 +109,22 @@ class Statement(Base):
         ForeignKey("payment_batches.id"), index=True
     )
 
+    # Each part's own payment state (None: not sent yet); the status above is IN_PAYMENT as soon
+    # as one part is sent, PAID when every part with an amount is paid.
+    pay_payment: Mapped[PartPayment | None] = mapped_column(String(16))
+    travel_payment: Mapped[PartPayment | None] = mapped_column(String(16))
+
     convocation: Mapped[Convocation] = relationship()
     user: Mapped[User] = relationship()  # the convocation's person, kept beside it
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    # The DEC's queue sorted by amount, by status, by intervenant walks these
+    # (dec/repository.sort_columns).
+    __table_args__ = (
+        Index("ix_statements_total_id", "total", "id"),
+        Index("ix_statements_status_rank_id", text(STATUS_RANK_SQL), "id"),
+        Index("ix_statements_user_id_id", "user_id", "id"),
+    )
 
 
 class AuditEntry(Base):

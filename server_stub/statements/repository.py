@@ -1,19 +1,35 @@
-"""SQL for statements, their missions and their audit trail."""
+"""SQL for statements, their missions, their audit trail and their derived columns (anomalies,
+flags)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
 from decimal import Decimal
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Row, Select, bindparam, insert, literal_column, select
+from sqlalchemy import (
+    Row,
+    RowMapping,
+    Select,
+    Table,
+    bindparam,
+    column,
+    insert,
+    literal_column,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.orm import Session, joinedload
 
+from server_stub.auth.access import Place, Resource
 from server_stub.auth.models import User
-from server_stub.core.database import read_rows
+from server_stub.core.database import Base, read_rows
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import AuditEntry, Statement, Status
+
+STATEMENTS = cast(Table, Statement.__table__)
 
 # Built once: building a statement costs more than running it from SQLAlchemy's cache.
 _GET = select(Statement).where(Statement.id == bindparam("id"))
@@ -40,6 +56,30 @@ def get_with_mission(session: Session, statement_id: int) -> Statement | None:
     return session.scalars(_GET_WITH_MISSION, {"id": statement_id}).unique().one_or_none()
 
 
+def _own(session: Session, statement_id: int) -> tuple[Statement, Place] | None:
+    statement = get(session, statement_id)
+    return None if statement is None else (statement, Place(owner_id=statement.user_id))
+
+
+def _with_its_office(session: Session, statement_id: int) -> tuple[Statement, Place] | None:
+    statement = get_with_mission(session, statement_id)
+    if statement is None:
+        return None
+    mission = statement.convocation.mission
+    return statement, Place(
+        offices=frozenset((mission.session.office,)),
+        centres=frozenset((mission.centre_id,)),
+        owner_id=statement.user_id,
+    )
+
+
+STATEMENT = Resource("statement", "Cet état de frais n'existe pas.", _own)
+"""A statement as its intervenant reads it: the statement alone, whose it is."""
+
+DEC_STATEMENT = Resource("statement", "Cet état de frais est introuvable.", _with_its_office)
+"""A statement as the DEC reads it: with its mission graph, and the office of its session."""
+
+
 # A mission as people read it, in one flat row (facts.MissionRow): the lists are the busiest
 # requests, and plain rows cost a fraction of a graph of ORM objects.
 _Columns = TypeVarTuple("_Columns")
@@ -49,6 +89,7 @@ _MISSION_COLUMNS = (
     Mission.type.label("mission_type"),
     Mission.label.label("mission_label"),
     ExamSession.name.label("session_name"),
+    ExamSession.entry_deadline,
     Exam.name.label("exam_name"),
     Exam.speciality,
     Paper.code.label("paper_code"),
@@ -94,6 +135,10 @@ _SUMMARIES = (
             Statement.convocation_id,
             Statement.status,
             Statement.total,
+            Statement.pay_total,
+            Statement.travel_total,
+            Statement.pay_payment,
+            Statement.travel_payment,
             Statement.computation,
             *_MISSION_COLUMNS,
         )
@@ -158,6 +203,60 @@ def active_missions_in_year(
     ).all()
 
 
+# Every statement of some people, whatever its year and status: a batch (demo data, the DEC's
+# bulk entries) works out each statement's context from these as its statuses and kilometres
+# change (facts.YearBook), instead of asking again for each statement.
+_MISSIONS_OF_PEOPLE = (
+    select(
+        Statement.id,
+        Statement.user_id,
+        Statement.status,
+        Mission.start_date,
+        Mission.end_date,
+        Mission.start_time,
+        Statement.car_km,
+    )
+    .join(Convocation, Convocation.id == Statement.convocation_id)
+    .join(Mission, Mission.id == Convocation.mission_id)
+    .where(Statement.user_id.in_(bindparam("people", expanding=True)))
+)
+
+
+def missions_of_people(
+    session: Session, user_ids: Collection[int]
+) -> list[Row[int, int, str, dt.date, dt.date, dt.time, Decimal]]:
+    """Every statement of these people with its mission's dates, its status and car kilometres,
+    this unit of work's own changes included; one query per 500 people."""
+    session.flush()
+    people = sorted(user_ids)
+    rows: list[Row[int, int, str, dt.date, dt.date, dt.time, Decimal]] = []
+    for start in range(0, len(people), 500):
+        rows += read_rows(session, _MISSIONS_OF_PEOPLE, {"people": people[start : start + 500]})
+    return rows
+
+
+def convocations_of_mission(
+    session: Session, mission_id: int
+) -> Sequence[Row[Convocation, Statement]]:
+    """The mission's convocations, each with its statement."""
+    return convocations_of_missions(session, [mission_id])
+
+
+def convocations_of_missions(
+    session: Session, mission_ids: Collection[int]
+) -> list[Row[Convocation, Statement]]:
+    """The missions' convocations, each with its statement; one query per 500 missions."""
+    ids = sorted(mission_ids)
+    rows: list[Row[Convocation, Statement]] = []
+    for start in range(0, len(ids), 500):
+        rows += session.execute(
+            select(Convocation, Statement)
+            .join(Statement, Statement.convocation_id == Convocation.id)
+            .where(Convocation.mission_id.in_(ids[start : start + 500]))
+        ).all()
+    return rows
+
+
 _AUDIT = insert(AuditEntry)
 
 
@@ -187,6 +286,45 @@ def audit(
     )
 
 
+class AuditTrail:
+    """Audit entries gathered by a bulk path (demo data, issuing) and written together, in the
+    order they were added, by one statement per `write`."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        statement: Statement,
+        actor: User | None,
+        action: str,
+        at: dt.datetime,
+        *,
+        from_status: Status | None = None,
+        to_status: Status | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.entries.append(
+            {
+                "statement_id": statement.id,
+                "actor_id": actor.id if actor else None,
+                "at": at,
+                "action": action,
+                "from_status": from_status,
+                "to_status": to_status,
+                "reason": reason,
+            }
+        )
+
+    def write(self, session: Session) -> int:
+        """Writes the entries gathered so far in the unit's transaction; returns how many."""
+        count = len(self.entries)
+        if self.entries:
+            session.connection().execute(_AUDIT, self.entries)
+            self.entries = []
+        return count
+
+
 _HISTORY = (
     select(
         AuditEntry.at,
@@ -212,3 +350,150 @@ def history(session: Session, statement_id: int) -> Sequence[AnyRow]:
     """The moves and corrections of the statement, this unit of work's own included."""
     session.flush()
     return read_rows(session, _HISTORY, {"statement_id": statement_id}).all()
+
+
+def payment_parts(session: Session, statement_id: int) -> Sequence[AnyRow]:
+    """Each part of the statement sent in a batch, with its batch's dates and what the bank or
+    the payroll answered: one query, in the order the batches were made."""
+    # The tables by name: the payment package builds on this one, not the other way round.
+    parts = Base.metadata.tables["payment_parts"]
+    batches = Base.metadata.tables["payment_batches"]
+    query = (
+        select(
+            parts.c.part,
+            parts.c.channel,
+            parts.c.amount,
+            parts.c.status,
+            parts.c.settled_on,
+            parts.c.settled_reference,
+            parts.c.return_code,
+            parts.c.return_reason,
+            batches.c.created_at,
+            batches.c.execution_date,
+        )
+        .join(batches, batches.c.id == parts.c.batch_id)
+        .where(parts.c.statement_id == statement_id)
+        .order_by(batches.c.id)
+    )
+    return read_rows(session, query).all()
+
+
+# --- derived columns: anomalies, flags ---------------------------------------------------
+
+
+def set_flags(session: Session, statement_id: int, **values: Any) -> None:
+    """Changes derived columns without bumping the version (nobody changed the statement)."""
+    session.execute(update(STATEMENTS).where(STATEMENTS.c.id == statement_id).values(**values))
+
+
+_ANOMALY_SOURCES = (
+    select(
+        Statement.id,
+        Statement.user_id,
+        Statement.status,
+        Statement.entry,
+        Statement.total,
+        Statement.travel_total,
+        Statement.submitted_at,
+        Statement.dec_corrected,
+        Statement.anomalies,
+        Statement.computation["documents"].label("documents"),
+        Statement.documents_received,
+        Mission.type.label("mission_type"),
+        Mission.start_date,
+        Mission.end_date,
+        Mission.start_time,
+        Mission.end_time,
+        Mission.lot_size,
+        Paper.minutes_per_candidate,
+        Paper.duration_minutes,
+        Centre.commune_insee,
+        ExamSession.entry_deadline,
+        User.administrative_residence,
+        User.family_residence,
+        User.academic,
+        User.iban,
+        User.financial_file_updated,
+        User.last_paid,
+    )
+    .join(Convocation, Convocation.id == Statement.convocation_id)
+    .join(Mission, Mission.id == Convocation.mission_id)
+    .join(Centre, Centre.id == Mission.centre_id)
+    .join(ExamSession, ExamSession.id == Mission.session_id)
+    .join(User, User.id == Statement.user_id)
+    .outerjoin(Paper, Paper.id == Mission.paper_id)
+    .order_by(Statement.id)
+)
+# Every save asks for one person's: built once.
+_ANOMALY_SOURCES_OF_PEOPLE = _ANOMALY_SOURCES.where(
+    Statement.user_id.in_(bindparam("people", expanding=True))
+)
+
+
+def anomaly_sources(
+    session: Session, *, offices: Collection[str] | None = None, session_id: int | None = None
+) -> list[RowMapping]:
+    """What the anomalies of every statement (of some offices, of a session) are computed from."""
+    query = _ANOMALY_SOURCES
+    if offices is not None:
+        query = query.where(ExamSession.office.in_(sorted(offices)))
+    if session_id is not None:
+        query = query.where(Mission.session_id == session_id)
+    return list(read_rows(session, query).mappings())
+
+
+def anomaly_sources_of_people(session: Session, user_ids: Collection[int]) -> list[RowMapping]:
+    """The same for every statement of these people, in one query per 500 people."""
+    people = sorted(user_ids)
+    rows: list[RowMapping] = []
+    for start in range(0, len(people), 500):
+        chunk = {"people": people[start : start + 500]}
+        rows += read_rows(session, _ANOMALY_SOURCES_OF_PEOPLE, chunk).mappings()
+    return rows
+
+
+# documents/models.py's table, named here rather than imported: the documents' package stands
+# above the statements' (it attaches files to them), and the anomalies read which have one.
+_DOCUMENT_FILES = table(
+    "document_files", column("owner_id"), column("statement_id"), column("label")
+)
+
+
+def attached_labels(
+    session: Session, user_ids: Collection[int]
+) -> dict[tuple[int, int | None], set[str]]:
+    """(person, statement, or None for their financial file) → the documents with a file."""
+    found: dict[tuple[int, int | None], set[str]] = {}
+    people = sorted(user_ids)
+    t = _DOCUMENT_FILES.c
+    for start in range(0, len(people), 500):
+        rows = session.execute(
+            select(t.owner_id, t.statement_id, t.label)
+            .where(t.owner_id.in_(people[start : start + 500]))
+            .distinct()
+        )
+        for owner_id, statement_id, label in rows:
+            found.setdefault((owner_id, statement_id), set()).add(label)
+    return found
+
+
+def store_anomalies(
+    session: Session, changes: Sequence[tuple[int, list[dict[str, str]], str, int]]
+) -> None:
+    """Writes (id, anomalies, codes, count) in one executemany; the version is not bumped."""
+    if not changes:
+        return
+    t = STATEMENTS.c
+    statement = (
+        update(STATEMENTS)
+        .where(t.id == bindparam("sid"))
+        .values(
+            anomalies=bindparam("found", type_=t.anomalies.type),
+            anomaly_codes=bindparam("codes"),
+            anomaly_count=bindparam("count"),
+        )
+    )
+    session.execute(
+        statement,
+        [{"sid": i, "found": found, "codes": codes, "count": n} for i, found, codes, n in changes],
+    )

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server_stub.core.wire import AsDecimal, Day, Flag, Int, LocalMoment, LocalTime, WireIn
+from server_stub.rules.anomalies import AnomalyCode
 from server_stub.rules.model import (
     HalfDay,
     LineKind,
@@ -18,31 +20,27 @@ from server_stub.rules.model import (
     Residence,
     TravelMode,
 )
-from server_stub.statements.models import Status
+from server_stub.statements.models import PartPayment, Status
 
-Count = Annotated[int, Field(ge=0, le=100_000)]
-Amount = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=9, decimal_places=2)]
-Km = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=8, decimal_places=1)]
-Hours = Annotated[Decimal, Field(ge=0, le=24, max_digits=4, decimal_places=2)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Count = Annotated[Int, Field(ge=0, le=100_000)]
+Amount = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=9, decimal_places=2), AsDecimal]
+Km = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=8, decimal_places=1), AsDecimal]
+Hours = Annotated[Decimal, Field(ge=0, le=24, max_digits=4, decimal_places=2), AsDecimal]
 
 
 # --- what the intervenant types ----------------------------------------------------------
 
 
-class PayDayIn(Strict):
-    date: dt.date
+class PayDayIn(WireIn):
+    date: Day
     copies: Count | None = None
     candidates: dict[HalfDay, Count] = Field(default_factory=dict)
     hours: Hours | None = None
 
 
-class TripIn(Strict):
-    depart_at: dt.datetime
-    return_at: dt.datetime
+class TripIn(WireIn):
+    depart_at: LocalMoment
+    return_at: LocalMoment
     mode: TravelMode
     km: Km = Decimal(0)
     fare: Amount = Decimal(0)
@@ -50,31 +48,45 @@ class TripIn(Strict):
     tolls: Amount = Decimal(0)
 
 
-class MealIn(Strict):
-    date: dt.date
+class MealIn(WireIn):
+    date: Day
     kind: MealKind
-    administrative_restaurant: bool = False
+    administrative_restaurant: Flag = False
 
 
-class NightIn(Strict):
-    date: dt.date
+class NightIn(WireIn):
+    date: Day
     cost: Amount
 
 
-class TravelIn(Strict):
-    claimed: bool = False
+class TravelIn(WireIn):
+    claimed: Flag = False
     departure: Residence = Residence.ADMINISTRATIVE
     trips: list[TripIn] = Field(default_factory=list, max_length=62)
     meals: list[MealIn] = Field(default_factory=list, max_length=124)
     nights: list[NightIn] = Field(default_factory=list, max_length=62)
 
 
-class EntryIn(Strict):
+class EntryIn(WireIn):
     days: list[PayDayIn] = Field(default_factory=list, max_length=62)
     travel: TravelIn = Field(default_factory=TravelIn)
 
 
-class NotPerformedIn(Strict):
+class CertificationIn(WireIn):
+    """The boxes ticked on "Valider": accuracy, and no overtime for the same hours."""
+
+    accurate: Flag = False
+    no_overtime: Flag = False
+
+
+class ValidationIn(CertificationIn):
+    """« Valider »: the boxes ticked and, when changes were not saved yet, the entry to store
+    first (one round trip instead of a save, then a validation)."""
+
+    entry: EntryIn | None = None
+
+
+class NotPerformedIn(WireIn):
     reason: str | None = Field(default=None, max_length=1000)
 
 
@@ -120,6 +132,8 @@ class Proposals(BaseModel):
     nights: list[dt.date]
     # Round trip, great-circle between the departure residence and the mission commune.
     suggested_km: Decimal | None
+    # The same round trip by road, estimated (rules/road.py): offered, never entered for them.
+    road_km: Decimal | None = None
     departure_commune: str | None
 
 
@@ -150,10 +164,16 @@ class MissionOut(BaseModel):
     commune: str
     start_date: dt.date
     end_date: dt.date
-    start_time: dt.time
-    end_time: dt.time
+    start_time: LocalTime
+    end_time: LocalTime
     travel_reimbursable: bool
     dec_handled: bool
+    entry_deadline: dt.date | None = Field(
+        description="Date limite de saisie de la session : un état validé après est signalé."
+    )
+    days_left: int | None = Field(
+        description="Jours restants jusqu'à la date limite (négatif : dépassée)."
+    )
 
 
 class Permissions(BaseModel):
@@ -164,13 +184,72 @@ class Permissions(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class Pledge(BaseModel):
+    """One sentence the intervenant certifies on honour by ticking it."""
+
+    key: str  # "accurate" or "no_overtime", as CertificationIn names its box
+    text: str
+    # Asked only when the statement pays vacations (its pay total is above zero).
+    paid_work_only: bool
+
+
+class CertificationOut(BaseModel):
+    """What the intervenant certified, and when (printed on the recap)."""
+
+    at: dt.datetime
+    texts: list[str]
+
+
+class WordsOut(BaseModel):
+    """One thing's label for the intervenant and for the DEC (statements/vocabulary.py)."""
+
+    intervenant: str
+    dec: str
+
+
 class AuditOut(BaseModel):
     at: dt.datetime
     actor: str | None
     action: str
+    action_labels: WordsOut
     from_status: Status | None
     to_status: Status | None
+    to_status_labels: WordsOut | None = Field(
+        description="Le statut atteint, tel qu'il se lisait ce jour-là."
+    )
     reason: str | None
+
+
+class PartPaymentOut(BaseModel):
+    """Where one part of the statement stands in payment, as the person reads it: the last
+    batch it was sent in, and what the bank or the payroll answered."""
+
+    part: Part
+    part_label: str = Field(description="« Indemnités » ou « Frais de déplacement ».")
+    channel: str | None = Field(
+        description="PAYROLL (par la paie) ou TRANSFER (par virement) ; vide tant que la part "
+        "n'est pas mise en paiement."
+    )
+    channel_label: str | None
+    status: PartPayment | None = Field(description="Vide tant que la part n'est pas envoyée.")
+    status_label: str
+    amount: Decimal
+    batch_created_on: dt.date | None = Field(description="Date de création du lot.")
+    execution_date: dt.date | None = Field(description="Date d'exécution demandée au lot.")
+    paid_on: dt.date | None = Field(description="Date de paiement (comptabilisation).")
+    reference: str | None = Field(description="Référence de la banque ou de la paie.")
+    rejected_on: dt.date | None
+    rejection_reason: str | None = Field(description="Le motif du rejet, en français.")
+
+
+class DecCommentOut(BaseModel):
+    """The DEC's last word to the person on the statement: a return's reason, a correction's
+    comment (statements/vocabulary.DEC_COMMENTS)."""
+
+    at: dt.datetime
+    actor: str | None
+    label: str = Field(description="L'action, telle que l'intervenant la lit.")
+    text: str
 
 
 class ConvocationOut(BaseModel):
@@ -180,6 +259,9 @@ class ConvocationOut(BaseModel):
     status: Status
     labels: Labels
     total: Decimal
+    payment_missing: str | None = Field(
+        default=None, description="Ce que l'intervenant doit fournir pour être payé par virement."
+    )
 
 
 class StatementOut(BaseModel):
@@ -198,8 +280,35 @@ class StatementOut(BaseModel):
     saved_at: dt.datetime | None
     submitted_at: dt.datetime | None
     history: list[AuditOut]
+    # What "Valider" may ask to certify, and what was certified at the last validation.
+    pledges: list[Pledge] = Field(default_factory=list)
+    certification: CertificationOut | None = None
+    payment_missing: str | None = Field(
+        default=None, description="Ce que l'intervenant doit fournir pour être payé par virement."
+    )
+    payments: list[PartPaymentOut] = Field(
+        default_factory=list,
+        description="Chaque part validée ou mise en paiement : statut, montant, dates du lot, "
+        "du paiement ou du rejet.",
+    )
+    dec_comment: DecCommentOut | None = Field(
+        default=None, description="Le dernier renvoi, la dernière correction de la DEC, motivés."
+    )
+
+
+class WarningOut(BaseModel):
+    """A check the DEC will see on the statement once validated (rules/anomalies.py)."""
+
+    code: AnomalyCode
+    label: str = Field(description="Le nom de l'anomalie, tel que la DEC le lit.")
+    advice: str = Field(description="Ce qu'elle signifie pour l'intervenant.")
+    message: str
+    field: str = Field(description="Le champ concerné (chemin dans la saisie) ou un thème.")
 
 
 class PreviewOut(BaseModel):
     computation: ComputationOut
     proposals: Proposals
+    warnings: list[WarningOut] = Field(
+        default_factory=list, description="Ce que la DEC verra si la saisie est validée ainsi."
+    )

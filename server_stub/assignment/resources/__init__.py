@@ -1,1 +1,1 @@
-"""Data files of the assignment: estimation parameters, the letters' font."""
+"""Data files of the assignment: the estimation parameters."""

@@ -3,6 +3,8 @@ centre for the people of their school."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from server_stub.auth.models import Role
@@ -221,6 +223,34 @@ def test_the_dec_registers_an_externe_and_declares_for_them(
     ).json()
     assert [c["paper_code"] for c in declarations["competences"]] == ["E21"]
     assert len(declarations["unavailabilities"]) == 1
+
+
+def test_externes_get_transliterated_identifiers_or_a_request_for_the_latin_spelling(
+    academie: Academie, client: TestClient
+) -> None:
+    def register(first_name: str, last_name: str) -> Any:
+        return client.post(
+            f"{API}/externes",
+            json={
+                "first_name": first_name,
+                "last_name": last_name,
+                "administrative_residence": "80021",
+            },
+            headers=academie.dec_headers,
+        )
+
+    assert register("Marc", "Lœuillet").json()["login"] == "mloeuill"
+    assert register("Marc", "Lœuillet").json()["login"] == "mloeuill2"
+    assert register("Ægir", "Strauß").json()["login"] == "astrauss"
+    assert register("Олег", "Соколов").json()["login"] == "osokolov"
+
+    refused = register("Yasmine", "حداد")
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {
+        "last_name": "Le nom « حداد » ne s'écrit pas en lettres latines : saisissez son "
+        "orthographe latine (telle qu'elle figure sur la pièce d'identité ou le passeport) pour "
+        "que l'identifiant IMAG'IN puisse être formé."
+    }
 
 
 def test_an_externe_with_an_unknown_commune_is_refused(

@@ -265,6 +265,25 @@ def test_the_maximum_half_days_is_an_option_of_the_solve(
     assert result["placed"] == 3 and result["required"] == 4
 
 
+def test_the_next_solve_starts_from_the_last_runs_limits(
+    academie: Academie, client: TestClient, oral: Oral
+) -> None:
+    oral.need(academie)
+    url = f"{API}/sessions/{academie.session_id}/solve-defaults"
+
+    before = client.get(url, headers=academie.dec_headers).json()
+    assert before == {
+        "max_half_days": 8,  # resources/estimation.toml
+        "max_copies": 200,
+        "load_step_cents": before["load_step_cents"],
+        "from_last_run": False,
+    }
+    academie.solve(max_half_days=3, max_copies=120)
+
+    after = client.get(url, headers=academie.dec_headers).json()
+    assert (after["max_half_days"], after["max_copies"], after["from_last_run"]) == (3, 120, True)
+
+
 def test_only_the_dec_solves(academie: Academie, client: TestClient, oral: Oral) -> None:
     headers = log_in(client, oral.local)
     response = client.post(f"{API}/sessions/{academie.session_id}/solve", json={}, headers=headers)

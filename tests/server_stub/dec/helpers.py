@@ -9,9 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import Role, User
-from server_stub.dec import anomalies
 from server_stub.reference.models import Mission
-from server_stub.statements import repository
+from server_stub.statements import anomalies, repository
 from server_stub.statements import service as statements_service
 from server_stub.statements.lifecycle import Action
 from server_stub.statements.models import Statement, Status
@@ -56,8 +55,7 @@ def intervenant(world: World, **profile: Any) -> User:
 
 
 def gestionnaire(world: World, office: str = "DEC", name: str = "Lemaire") -> User:
-    user = world.person("Gérard", name, role=Role.GESTIONNAIRE, fiscal_power=None)
-    user.office = office
+    user = world.person("Gérard", name, role=Role.GESTIONNAIRE, fiscal_power=None, offices=[office])
     world.commit()
     return user
 
@@ -70,8 +68,10 @@ def submitted(
     *,
     at: dt.datetime = SUBMITTED_AT,
     status: Status = Status.SUBMITTED,
+    documents_received: bool = True,
 ) -> Statement:
-    """A statement filled through the rules and validated by its intervenant."""
+    """A statement filled through the rules and validated by its intervenant; its supporting
+    documents already received by the DEC unless `documents_received` is false."""
     user = user or intervenant(world)
     issued = world.statement(user, mission)
     statement = repository.get(world.db, issued.id)
@@ -83,6 +83,11 @@ def submitted(
         EntryIn.model_validate(entry if entry is not None else copies()),
     )
     statement.submitted_at = at
+    if documents_received:
+        statement.documents_received = {
+            label: {"at": at.isoformat(), "by": "Gérard Lemaire"}
+            for label in (statement.computation or {}).get("documents", [])
+        }
     statements_service.move(world.db, statement, user, Action.SUBMIT, at)
     anomalies.refresh(world.db, [statement], TODAY)
     world.db.flush()

@@ -4,17 +4,20 @@ statement of another office and a statement in the wrong status."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session
 
-from server_stub.auth.models import Role
+from server_stub.auth.models import Role, User
+from server_stub.core.settings import Settings
 from server_stub.rules.model import MissionType
 from server_stub.statements.models import AuditEntry, Statement, Status
+from tests.server_stub.conftest import TODAY
 from tests.server_stub.dec.helpers import (
     JUNE_15,
     copies,
@@ -32,8 +35,19 @@ def refs(*statements: Statement) -> list[dict[str, Any]]:
     return [{"id": s.id, "version": s.version} for s in statements]
 
 
-def post(client: TestClient, headers: dict[str, str], action: str, body: dict[str, Any]) -> Any:
-    return client.post(f"{API}/dec/statements/{action}", json=body, headers=headers)
+def post(
+    client: TestClient,
+    headers: dict[str, str],
+    action: str,
+    body: dict[str, Any],
+    key: str | None = None,
+) -> Any:
+    """A bulk action, under a new idempotency key unless `key` (a retry) is given."""
+    return client.post(
+        f"{API}/dec/statements/{action}",
+        json=body,
+        headers={**headers, "Idempotency-Key": key or uuid.uuid4().hex},
+    )
 
 
 @pytest.fixture
@@ -246,6 +260,53 @@ def correct(
     )
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # A day outside the mission's dates.
+        {"days": [{"date": "2026-06-20", "copies": 40}]},
+        # Candidates on a written paper.
+        {"days": [{"date": JUNE_15, "candidates": {"AM": 6}}]},
+        # A lunch whose window the trip does not cover.
+        {
+            "days": [{"date": JUNE_15, "copies": 40}],
+            "travel": {
+                "claimed": True,
+                "trips": [
+                    {
+                        "depart_at": "2026-06-15T12:30:00",
+                        "return_at": "2026-06-15T17:00:00",
+                        "mode": "CAR",
+                        "km": "112",
+                    }
+                ],
+                "meals": [{"date": JUNE_15, "kind": "LUNCH"}],
+            },
+        },
+    ],
+)
+def test_a_dec_correction_is_refused_with_the_same_field_errors_as_the_persons_entry(
+    client: TestClient, world: World, dec: dict[str, str], bad: dict[str, Any]
+) -> None:
+    person = intervenant(world)
+    own = world.statement(person, world.mission())
+    headers = log_in(client, person)
+    mine = client.get(f"{API}/statements/{own.id}", headers=headers).json()
+    by_the_person = client.put(
+        f"{API}/statements/{own.id}",
+        json=bad,
+        headers={**headers, "If-Match": f'"{mine["version"]}"'},
+    )
+    assert by_the_person.status_code == 422
+
+    statement = submitted(world)
+    by_the_dec = correct(client, dec, statement, bad)
+    assert by_the_dec.status_code == 422
+    assert by_the_dec.json()["fields"] == by_the_person.json()["fields"]
+    assert by_the_dec.json()["detail"] == by_the_person.json()["detail"]
+    assert status_of(world.db, statement.id).version == statement.version  # nothing stored
+
+
 def test_correcting_counts_recomputes_and_tells_the_intervenant(
     client: TestClient, world: World, dec: dict[str, str], db: Session
 ) -> None:
@@ -343,6 +404,172 @@ def test_entering_the_indemnity_of_a_surveillance(
     assert mine["labels"]["intervenant"] == "Traité par le gestionnaire"
 
 
+def declare_not_performed(
+    client: TestClient, headers: dict[str, str], statement_id: int, reason: str
+) -> Any:
+    mine = client.get(f"{API}/statements/{statement_id}", headers=headers).json()
+    return client.post(
+        f"{API}/statements/{statement_id}/not-performed",
+        json={"reason": reason},
+        headers={**headers, "If-Match": f'"{mine["version"]}"'},
+    )
+
+
+@pytest.mark.parametrize(
+    "mission_type",
+    [MissionType.SURVEILLANCE, MissionType.SUBJECT_WRITING, MissionType.DELIBERATION],
+)
+def test_a_person_convened_who_did_not_come_declares_it_for_every_mission_type(
+    client: TestClient, world: World, mission_type: MissionType
+) -> None:
+    user = intervenant(world)
+    statement = world.statement(user, world.mission(mission_type))
+    headers = log_in(client, user)
+    mine = client.get(f"{API}/statements/{statement.id}", headers=headers).json()
+    assert mine["permissions"]["declare_not_performed"] is True
+    response = declare_not_performed(client, headers, statement.id, "Absent : enfant malade")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["labels"]["intervenant"] == "Mission non effectuée (déclarée)"
+    assert body["reason"] == "Absent : enfant malade"
+
+
+def test_declaring_not_performed_after_the_dec_entered_the_indemnity_cancels_it(
+    client: TestClient, world: World, dec: dict[str, str], db: Session
+) -> None:
+    user = intervenant(world)
+    statement = world.statement(user, world.mission(MissionType.SURVEILLANCE))
+    entered = client.put(
+        f"{API}/dec/statements/{statement.id}/indemnity",
+        json={"amount": "45.50"},
+        headers={**dec, "If-Match": f'"{statement.version}"'},
+    )
+    assert entered.json()["statement"]["status"] == "DEC_ENTERED"
+    headers = log_in(client, user)
+    mine = client.get(f"{API}/statements/{statement.id}", headers=headers).json()
+    assert mine["permissions"]["declare_not_performed"] is True
+
+    response = declare_not_performed(client, headers, statement.id, "Je n'ai pas pu venir")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "NOT_PERFORMED"
+    assert body["computation"]["lines"] == []
+    assert body["computation"]["total"] == "0.00"
+    cancelled, declared = body["history"][-2:]
+    assert (cancelled["action"], cancelled["actor"]) == ("INDEMNITY_CANCELLED", user.full_name)
+    assert cancelled["reason"] == (
+        "Indemnité saisie par la DEC (45,50\xa0€) annulée : mission déclarée non effectuée par "
+        "l'intervenant."
+    )
+    assert (declared["from_status"], declared["to_status"]) == ("DEC_ENTERED", "NOT_PERFORMED")
+    db.expire_all()
+    row = db.get(Statement, statement.id)
+    assert row is not None
+    assert (row.direct_indemnity, row.total) == (None, Decimal("0.00"))
+    # The DEC sees the declaration, and can no longer enter an indemnity without returning it.
+    again = client.put(
+        f"{API}/dec/statements/{statement.id}/indemnity",
+        json={"amount": "45.50"},
+        headers={**dec, "If-Match": f'"{body["version"]}"'},
+    )
+    assert again.status_code == 409
+
+
+def _travel_by_car(**extra: Any) -> dict[str, Any]:
+    return {
+        "travel": {
+            "claimed": True,
+            "trips": [
+                {
+                    "depart_at": "2026-06-15T07:15:00",
+                    "return_at": "2026-06-15T18:30:00",
+                    "mode": "CAR",
+                    "km": "112",
+                }
+            ],
+            "meals": [{"date": JUNE_15, "kind": "LUNCH"}],
+        },
+        **extra,
+    }
+
+
+def _indemnity(client: TestClient, dec: dict[str, str], statement_id: int, version: int) -> Any:
+    return client.put(
+        f"{API}/dec/statements/{statement_id}/indemnity",
+        json={"amount": "45.50"},
+        headers={**dec, "If-Match": f'"{version}"'},
+    )
+
+
+def test_the_dec_entered_indemnity_leaves_the_travel_part_to_the_person(
+    client: TestClient, world: World, dec: dict[str, str]
+) -> None:
+    user = intervenant(world)  # Amiens; the surveillance is at Beauvais: travel is due
+    statement = world.statement(user, world.mission(MissionType.SURVEILLANCE))
+    entered = _indemnity(client, dec, statement.id, statement.version).json()
+    assert entered["statement"]["status"] == "DEC_ENTERED"
+    headers = log_in(client, user)
+    mine = client.get(f"{API}/statements/{statement.id}", headers=headers).json()
+    assert mine["permissions"]["edit"] is True
+    assert mine["labels"]["pay"] == "Traité par le gestionnaire"
+
+    # The pay part is the DEC's: the person cannot type one.
+    days = _travel_by_car(days=[{"date": JUNE_15, "hours": "4"}])
+    refused = client.put(
+        f"{API}/statements/{statement.id}",
+        json=days,
+        headers={**headers, "If-Match": f'"{mine["version"]}"'},
+    )
+    assert refused.status_code == 422 and "days.0.hours" in refused.json()["fields"]
+
+    saved = client.put(
+        f"{API}/statements/{statement.id}",
+        json=_travel_by_car(),
+        headers={**headers, "If-Match": f'"{mine["version"]}"'},
+    )
+    assert saved.status_code == 200, saved.text
+    body = saved.json()
+    assert body["status"] == "OPEN"
+    kinds = [line["kind"] for line in body["computation"]["lines"]]
+    assert kinds == ["DIRECT_INDEMNITY", "KILOMETRIC", "MEAL"]
+    assert body["history"][-1]["from_status"] == "DEC_ENTERED"
+    assert body["history"][-1]["to_status"] == "OPEN"
+    assert "l'indemnité est conservée" in body["history"][-1]["reason"]
+
+    validated = client.post(
+        f"{API}/statements/{statement.id}/validate",
+        json={"accurate": True, "no_overtime": True},
+        headers={**headers, "If-Match": f'"{body["version"]}"'},
+    )
+    assert validated.status_code == 200, validated.text
+    total = Decimal(validated.json()["computation"]["total"])
+    assert validated.json()["status"] == "SUBMITTED" and total > Decimal("45.50")
+    approved = post(client, dec, "approve", {"statements": refs(status_of(world.db, statement.id))})
+    assert approved.status_code == 200, approved.text
+    assert status_of(world.db, statement.id).status == Status.APPROVED
+
+
+def test_an_indemnity_entered_while_the_person_fills_their_travel_leaves_it_with_them(
+    client: TestClient, world: World, dec: dict[str, str]
+) -> None:
+    user = intervenant(world)
+    statement = world.statement(user, world.mission(MissionType.SURVEILLANCE))
+    headers = log_in(client, user)
+    saved = client.put(
+        f"{API}/statements/{statement.id}",
+        json=_travel_by_car(),
+        headers={**headers, "If-Match": f'"{statement.version}"'},
+    ).json()
+    entered = _indemnity(client, dec, statement.id, saved["version"])
+    assert entered.status_code == 200, entered.text
+    body = entered.json()
+    assert body["statement"]["status"] == "OPEN"
+    assert body["statement"]["computation"]["lines"][0]["kind"] == "DIRECT_INDEMNITY"
+    assert body["statement"]["history"][-1]["action"] == "ENTER_INDEMNITY"
+    mine = client.get(f"{API}/statements/{statement.id}", headers=headers).json()
+    assert mine["permissions"]["edit"] and mine["permissions"]["validate"]
+
+
 def test_the_indemnity_only_for_the_mission_types_the_dec_pays(
     client: TestClient, world: World, dec: dict[str, str], other_office: dict[str, str]
 ) -> None:
@@ -372,7 +599,7 @@ def test_entering_the_same_indemnity_for_many(
     second = world.statement(intervenant(world), mission)
     correction = submitted(world)
     body = {"statements": refs(first, second, correction), "amount": "30.00"}
-    response = client.post(f"{API}/dec/statements/indemnity", json=body, headers=dec)
+    response = post(client, dec, "indemnity", body)
     results = {r["id"]: r for r in response.json()["results"]}
     assert results[first.id]["status"] == "DEC_ENTERED"
     assert results[second.id]["ok"] is True
@@ -387,7 +614,7 @@ def test_the_detail_lists_the_documents_and_ticks_them(
 ) -> None:
     from tests.server_stub.dec.helpers import car_trip
 
-    statement = submitted(world, entry=car_trip())
+    statement = submitted(world, entry=car_trip(), documents_received=False)
     detail = client.get(f"{API}/dec/statements/{statement.id}", headers=dec)
     assert detail.status_code == 200
     body = detail.json()
@@ -463,8 +690,9 @@ def test_a_chef_de_centre_records_the_missions_of_their_centre_only(
     centre = world.centre()
     own = world.mission(centre=centre)
     elsewhere = world.mission()
-    chef = world.person("Chloé", "Chef", role=Role.CHEF_CENTRE, fiscal_power=None)
-    chef.centre_id = centre.id
+    chef = world.person(
+        "Chloé", "Chef", role=Role.CHEF_CENTRE, fiscal_power=None, centres=[centre.id]
+    )
     world.commit()
     headers = log_in(client, chef)
     response = client.post(
@@ -579,3 +807,122 @@ def test_documents_are_ticked_only_by_the_dec_of_the_office(
     assert client.put(path, json=body, headers=other_office).status_code == 404
     owner = log_in(client, statement.convocation.user)
     assert client.put(path, json=body, headers=owner).status_code == 403
+
+
+# --- resumable bulk requests (idempotency keys) -----------------------------------------------
+
+
+def test_a_bulk_action_without_an_idempotency_key_is_refused(
+    client: TestClient, world: World, dec: dict[str, str]
+) -> None:
+    statement = submitted(world)
+    response = client.post(
+        f"{API}/dec/statements/approve", json={"statements": refs(statement)}, headers=dec
+    )
+    assert response.status_code == 428
+    assert "Idempotency-Key" in response.json()["detail"]
+    bad = post(client, dec, "approve", {"statements": refs(statement)}, key="court")
+    assert bad.status_code == 422
+    assert "Idempotency-Key" in bad.json()["fields"]
+
+
+def test_a_retried_bulk_action_answers_the_same_report_and_does_nothing_twice(
+    client: TestClient, world: World, dec: dict[str, str], db: Session
+) -> None:
+    first, second = submitted(world), submitted(world)
+    version = first.version
+    body = {"statements": [*refs(first, second), {"id": 999_999}], "reason": "Doublon"}
+    key = uuid.uuid4().hex
+    answered = post(client, dec, "cancel", body, key=key).json()
+    assert (answered["done"], answered["failed"]) == (2, 1)
+    # The answer was lost on the way: the client sends the same request again.
+    again = post(client, dec, "cancel", body, key=key).json()
+    assert again == answered
+    audits = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.statement_id.in_([first.id, second.id]), AuditEntry.action == "CANCEL"
+        )
+    ).all()
+    assert len(audits) == 2
+    assert status_of(db, first.id).version == version + 1
+
+
+def test_a_retry_completes_what_the_first_try_left_undone(
+    client: TestClient, world: World, dec: dict[str, str], db: Session
+) -> None:
+    done_before, left = submitted(world), submitted(world)
+    body = {"statements": refs(done_before, left)}
+    key = uuid.uuid4().hex
+    # The first try stopped after its first chunk (a crash): only `done_before` was committed,
+    # with its outcome, as the real chunk loop writes them.
+    from server_stub.dec import actions
+    from server_stub.dec.schemas import ApproveIn, StatementRef
+
+    me = db.scalar(select(User).where(User.role == Role.GESTIONNAIRE))
+    assert me is not None
+    request = actions.Resumable.open(db, me, key, "approve", ApproveIn.model_validate(body))
+    actions.bulk_move(
+        db,
+        Settings(database_url="unused://", today=TODAY),
+        me,
+        [StatementRef(id=done_before.id, version=done_before.version)],
+        actions.approve_move(),
+        offices={"DEC"},
+        resumable=request,
+    )
+    # A colleague returns the first one meanwhile: the report still says what this request did.
+    db.execute(
+        update(Statement).where(Statement.id == done_before.id).values(status=Status.RETURNED)
+    )
+    db.commit()
+    report = post(client, dec, "approve", body, key=key).json()
+    assert (report["done"], report["failed"]) == (2, 0)
+    assert [r["id"] for r in report["results"]] == [done_before.id, left.id]
+    assert status_of(db, left.id).status == Status.APPROVED
+    assert status_of(db, done_before.id).status == Status.RETURNED  # not approved again
+    approvals = db.scalars(select(AuditEntry).where(AuditEntry.action == "APPROVE")).all()
+    assert sorted(a.statement_id for a in approvals) == [done_before.id, left.id]
+
+
+def test_an_idempotency_key_reused_for_other_work_is_refused(
+    client: TestClient, world: World, dec: dict[str, str], db: Session
+) -> None:
+    first, second = submitted(world), submitted(world)
+    key = uuid.uuid4().hex
+    assert post(client, dec, "approve", {"statements": refs(first)}, key=key).status_code == 200
+    other = post(client, dec, "approve", {"statements": refs(second)}, key=key)
+    assert other.status_code == 409
+    assert "clé d'idempotence" in other.json()["detail"]
+    assert status_of(db, second.id).status == Status.SUBMITTED
+
+
+def test_bulk_moves_cost_the_same_few_statements_per_chunk(
+    client: TestClient, world: World, dec: dict[str, str], engine: Engine
+) -> None:
+    """Linear cost: approving 3 or 60 statements (versions all different) runs as many SQL
+    statements."""
+    from tests.server_stub.dec.helpers import many_submitted
+
+    counts = []
+    for size in (3, 60):
+        ids = many_submitted(world, size)
+        # Versions all different: no grouping by version read may hide a loop.
+        for n, statement_id in enumerate(ids):
+            world.db.execute(
+                update(Statement).where(Statement.id == statement_id).values(version=n + 1)
+            )
+        world.commit()
+        body = {"statements": [{"id": i, "version": n + 1} for n, i in enumerate(ids)]}
+        executed: list[str] = []
+
+        def count(*args: Any, executed: list[str] = executed) -> None:
+            executed.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            answer = post(client, dec, "approve", body).json()
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert answer["done"] == size
+        counts.append(len(executed))
+    assert counts[0] == counts[1], counts

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from server_stub.rules.anomalies import (
+    ANOMALY_LABELS,
+    INTERVENANT_ADVICE,
     AnomalyCode,
     Residences,
     StatementFacts,
@@ -31,6 +33,16 @@ from server_stub.rules.tariffs import InvalidTariffFileError
 from tests.server_stub.rules.rules_factories import AMIENS, BEAUVAIS, LONGUEAU
 
 JUNE_15 = dt.date(2026, 6, 15)
+
+
+@pytest.mark.parametrize("code", list(AnomalyCode))
+def test_every_anomaly_has_a_name_for_the_dec_and_advice_for_the_intervenant(
+    code: AnomalyCode,
+) -> None:
+    """The preview words each check for the person who validates: a code without advice
+    would turn every preview of such a statement into a server error."""
+    assert ANOMALY_LABELS[code]
+    assert INTERVENANT_ADVICE[code].endswith(".")
 
 
 def facts(**changes: Any) -> StatementFacts:
@@ -209,7 +221,8 @@ def test_an_externe_without_a_valid_financial_file(
 ) -> None:
     externe = facts(externe=True, iban=iban, financial_file_updated=updated, last_paid=last_paid)
     [found] = anomalies(externe)
-    assert found.code is AnomalyCode.FINANCIAL_FILE
+    assert found.code is (AnomalyCode.FINANCIAL_FILE if iban else AnomalyCode.RIB_MISSING)
+    assert found.label == ("Dossier financier incomplet ou périmé" if iban else "RIB manquant")
     assert expected in found.message
 
 
@@ -225,8 +238,18 @@ def test_a_recent_financial_file_or_payment_is_valid() -> None:
         last_paid=dt.date(2026, 1, 10),
     )
     assert anomalies(paid) == ()
-    # An interne is paid through payroll and by the académie's own records.
-    assert anomalies(facts(externe=False, iban=None)) == ()
+    # An interne's indemnities go through payroll: no account is needed for them.
+    assert anomalies(facts(externe=False, iban=None, total=Decimal("50.00"))) == ()
+
+
+def test_an_interne_claiming_travel_needs_an_account() -> None:
+    travel = facts(externe=False, iban=None, total=Decimal("80.00"), travel_total=Decimal("30.00"))
+    [found] = anomalies(travel)
+    assert found.code is AnomalyCode.RIB_MISSING
+    assert found.label == "RIB manquant"
+    assert "frais de déplacement" in found.message
+    iban = "FR7630004000031234567890143"
+    assert anomalies(facts(externe=False, iban=iban, travel_total=Decimal("30.00"))) == ()
 
 
 def test_counts_changed_by_the_dec_awaiting_the_intervenant() -> None:

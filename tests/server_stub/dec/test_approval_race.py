@@ -4,15 +4,14 @@ approved exactly once, and the one who came second is told who came first."""
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import Counter
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server_stub.dec import actions
 from server_stub.main import create_app
 from server_stub.statements.models import AuditEntry, Statement, Status
 from tests.server_stub.dec.helpers import gestionnaire, many_submitted
@@ -20,15 +19,15 @@ from tests.server_stub.factories import World, log_in
 
 
 def test_overlapping_approvals_change_each_statement_once(
-    client: TestClient, world: World, db: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, world: World, db: Session
 ) -> None:
-    # Small chunks, so that the two requests interleave chunk by chunk.
-    monkeypatch.setattr(actions, "CHUNK", 7)
     ids = many_submitted(world, 90)
     alice, bruno = gestionnaire(world, name="Alice"), gestionnaire(world, name="Bruno")
     selections = {"Alice": ids[:60], "Bruno": ids[30:]}
     headers = {"Alice": log_in(client, alice), "Bruno": log_in(client, bruno)}
-    app = create_app(client.app.state.settings, client.app.state.engine)  # type: ignore[attr-defined]
+    # Small chunks, so that the two requests interleave chunk by chunk.
+    settings = client.app.state.settings.model_copy(update={"bulk_chunk": 7})  # type: ignore[attr-defined]
+    app = create_app(settings, client.app.state.engine)  # type: ignore[attr-defined]
     barrier = threading.Barrier(2)
     answers: dict[str, dict[str, Any]] = {}
 
@@ -38,7 +37,7 @@ def test_overlapping_approvals_change_each_statement_once(
             response = own.post(
                 "/api/v1/dec/statements/approve",
                 json={"statements": [{"id": i} for i in selections[who]]},
-                headers=headers[who],
+                headers={**headers[who], "Idempotency-Key": uuid.uuid4().hex},
             )
             assert response.status_code == 200, response.text
             answers[who] = response.json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi.testclient import TestClient
 
 from server_stub.rules.model import MissionType
@@ -20,7 +22,7 @@ def test_counts_amounts_and_progress_of_a_session(client: TestClient, world: Wor
     response = client.post(
         "/api/v1/dec/statements/approve",
         json={"statements": [{"id": approved.id}]},
-        headers=headers,
+        headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert response.json()["done"] == 1
 
@@ -36,6 +38,8 @@ def test_counts_amounts_and_progress_of_a_session(client: TestClient, world: Wor
     assert by_status[Status.SUBMITTED]["total"] == "150.00"
     assert by_status[Status.APPROVED]["label"] == "Validé"
     assert by_status[Status.OPEN]["count"] == 1
+    labels = [s["label"] for s in body["by_status"]]
+    assert len(labels) == len(set(labels))  # no two bars read alike
     [exam] = body["by_exam"]
     assert exam["exam"] == "Baccalauréat professionnel"
     assert (exam["mission_type_label"], exam["count"], exam["total"]) == ("Correction", 3, "300.00")
@@ -54,7 +58,7 @@ def test_the_dashboard_of_another_office_is_introuvable(client: TestClient, worl
         "/api/v1/dec/dashboard", params={"session_id": world.session.id}, headers=headers
     )
     assert response.status_code == 404
-    assert response.json()["detail"] == "Cette session d'examen est introuvable."
+    assert response.json()["detail"] == "Cette session n'existe pas."
 
 
 def test_the_dashboard_is_for_the_dec(client: TestClient, world: World) -> None:

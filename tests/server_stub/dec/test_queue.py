@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from server_stub.statements.models import Status
 from tests.server_stub.dec.helpers import car_trip, copies, gestionnaire, intervenant, submitted
 from tests.server_stub.factories import World, log_in
 
+IBAN = "FR7630004000031234567890143"
 QUEUE = "/api/v1/dec/statements"
 
 
@@ -39,7 +41,7 @@ def queue(world: World, client: TestClient) -> tuple[dict[str, str], list[int]]:
         submitted(world, intervenant(world), entry=copies(10)),
         submitted(world, intervenant(world), entry=copies(95)),  # above the lot of 80
         submitted(world, intervenant(world), entry=copies(30), status=Status.APPROVED),
-        submitted(world, intervenant(world), entry=car_trip("400")),  # kilometres
+        submitted(world, intervenant(world, iban=IBAN), entry=car_trip("400")),  # kilometres
         submitted(world, intervenant(world), entry=copies(10), status=Status.RETURNED),
     ]
     return headers, [s.id for s in made]
@@ -127,6 +129,61 @@ def test_anomaly_kinds_for_the_filter(
     headers, _ = queue
     kinds = client.get("/api/v1/dec/anomaly-kinds", headers=headers).json()
     assert {"code": "LATE_SUBMISSION", "label": "Transmis après la date limite"} in kinds
+
+
+def test_the_reference_lists_come_in_one_answer(
+    client: TestClient, world: World, queue: tuple[dict[str, str], list[int]]
+) -> None:
+    headers, _ = queue
+    lists = client.get("/api/v1/dec/reference-lists", headers=headers).json()
+    for key, path in (
+        ("sessions", "sessions"),
+        ("centres", "centres"),
+        ("anomaly_kinds", "anomaly-kinds"),
+        ("status_kinds", "status-kinds"),
+        ("return_reasons", "return-reasons"),
+    ):
+        assert lists[key] == client.get(f"/api/v1/dec/{path}", headers=headers).json(), key
+    assert [s["id"] for s in lists["sessions"]] == [world.session.id]
+    assert lists["return_reasons"]
+    # Another office's gestionnaire gets the lists of their offices only.
+    other = log_in(client, gestionnaire(world, office="DEC-LILLE", name="Martin"))
+    assert client.get("/api/v1/dec/reference-lists", headers=other).json()["sessions"] == []
+
+
+def test_status_kinds_name_every_label_of_the_queue_once(
+    client: TestClient, world: World, queue: tuple[dict[str, str], list[int]]
+) -> None:
+    headers, _ = queue
+    kinds = client.get("/api/v1/dec/status-kinds", headers=headers).json()
+    labels = [k["label"] for k in kinds]
+    assert len(labels) == len(set(labels))
+    assert {"status": "SUBMITTED", "done": None, "label": "À valider"} in kinds
+    assert {"status": "OPEN", "done": True, "label": "Mission effectuée"} in kinds
+    assert {"status": "OPEN", "done": False, "label": "Mission non encore effectuée"} in kinds
+    for kind in kinds:
+        params = {"status": kind["status"]}
+        if kind["done"] is not None:
+            params["done"] = "true" if kind["done"] else "false"
+        for row in every_page(client, headers, **params):
+            assert row["status_label"] == kind["label"]
+    shown = {r["status_label"] for r in every_page(client, headers)}
+    assert shown <= set(labels)
+
+
+def test_an_open_statement_is_found_by_where_its_mission_stands(
+    client: TestClient, world: World, queue: tuple[dict[str, str], list[int]]
+) -> None:
+    headers, _ = queue
+    done = world.statement(intervenant(world), world.mission())
+    later = dt.date.today() + dt.timedelta(days=30)
+    ahead = world.statement(intervenant(world), world.mission(start=later))
+    rows = every_page(client, headers, status="OPEN", done="true")
+    assert [(r["id"], r["status_label"]) for r in rows] == [(done.id, "Mission effectuée")]
+    rows = every_page(client, headers, status="OPEN", done="false")
+    assert [(r["id"], r["status_label"]) for r in rows] == [
+        (ahead.id, "Mission non encore effectuée")
+    ]
 
 
 def test_anomalies_can_be_computed_again_in_bulk(

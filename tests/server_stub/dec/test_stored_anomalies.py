@@ -4,6 +4,7 @@ other statements too."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -20,6 +21,8 @@ from tests.server_stub.dec.helpers import (
 )
 from tests.server_stub.factories import World, log_in
 
+IBAN = "FR7630004000031234567890143"
+
 
 def codes(db: Session, statement_id: int) -> list[str]:
     return [a["code"] for a in status_of(db, statement_id).anomalies]
@@ -28,7 +31,7 @@ def codes(db: Session, statement_id: int) -> list[str]:
 def test_travel_claimed_twice_flags_both_statements_until_one_is_cancelled(
     client: TestClient, world: World, db: Session
 ) -> None:
-    person = intervenant(world)
+    person = intervenant(world, iban=IBAN)  # an account: the travel costs can be transferred
     morning = submitted(world, person, world.mission(end_time=dt.time(12)), car_trip())
     afternoon = submitted(world, person, world.mission(start_time=dt.time(13)), car_trip())
     assert codes(db, morning.id) == ["TRAVEL_TWICE"]
@@ -39,7 +42,7 @@ def test_travel_claimed_twice_flags_both_statements_until_one_is_cancelled(
     response = client.post(
         "/api/v1/dec/statements/cancel",
         json={"statements": [{"id": afternoon.id}], "reason": "Convocation en double"},
-        headers=headers,
+        headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert response.json()["done"] == 1
     assert codes(db, morning.id) == []
@@ -50,7 +53,7 @@ def test_the_detail_brings_stale_anomalies_up_to_date(
 ) -> None:
     externe = intervenant(world, academic=False)
     statement = submitted(world, externe, entry=copies(10))
-    assert codes(db, statement.id) == ["FINANCIAL_FILE"]
+    assert codes(db, statement.id) == ["RIB_MISSING"]
     # The person sends their financial file: the next reading of the statement says so.
     externe.iban = "FR7630004000031234567890143"
     externe.financial_file_updated = clock.now()
@@ -65,7 +68,7 @@ def test_the_detail_brings_stale_anomalies_up_to_date(
 def test_declaring_not_performed_clears_the_journey_of_the_other(
     client: TestClient, world: World, db: Session
 ) -> None:
-    person = intervenant(world)
+    person = intervenant(world, iban=IBAN)
     first = submitted(world, person, world.mission(end_time=dt.time(12)), car_trip())
     second = submitted(
         world, person, world.mission(start_time=dt.time(13)), car_trip(), status=Status.RETURNED

@@ -67,7 +67,7 @@ def test_trip_crossing_2000_km_is_split_between_the_bands() -> None:
     result = compute(entry=travel(car_trip("250")), context=Context(car_km_before=Decimal(1900)))
     assert amounts(result) == [Decimal("32.00"), Decimal("60.00")]
     assert [line.quantity for line in result.lines] == [Decimal(100), Decimal(150)]
-    assert "de 2\u00a0001 à 10\u00a0000 km" in result.lines[1].explanation
+    assert "de 2\u202f001 à 10\u202f000 km" in result.lines[1].explanation
     assert result.total == Decimal("92.00")
 
 
@@ -79,7 +79,7 @@ def test_trip_crossing_10000_km_is_split_between_the_bands() -> None:
         context=Context(car_km_before=Decimal(9950)),
     )
     assert amounts(result) == [Decimal("25.50"), Decimal("21.00")]
-    assert "au-delà de 10\u00a0000 km" in result.lines[1].explanation
+    assert "au-delà de 10\u202f000 km" in result.lines[1].explanation
 
 
 def test_beyond_10000_km_a_big_car_is_paid_32_cents() -> None:
@@ -188,7 +188,7 @@ def test_car_trip_without_fiscal_power_is_refused() -> None:
 def test_more_than_2000_km_in_a_day_is_refused() -> None:
     result = compute(entry=travel(car_trip("2001")))
     assert result.lines == ()
-    assert problems(result)["trips.0.km"].startswith("Plus de 2\u00a0000 km par jour")
+    assert problems(result)["trips.0.km"].startswith("Plus de 2\u202f000 km par jour")
 
 
 def test_return_before_departure_is_refused() -> None:

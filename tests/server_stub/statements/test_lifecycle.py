@@ -64,8 +64,13 @@ def test_a_validated_statement_is_immutable_for_the_intervenant() -> None:
     intervenant_actions = [a for a, move in MOVES.items() if move.actor is Actor.INTERVENANT]
     for status in (Status.SUBMITTED, Status.APPROVED, Status.DEC_ENTERED, Status.PAID):
         for action in intervenant_actions:
-            assert not allowed(action, status)
+            # Once the DEC entered the indemnity, the person may still type their travel part
+            # or declare the mission not performed.
+            if status is not Status.DEC_ENTERED or action is Action.SUBMIT:
+                assert not allowed(action, status)
     assert "validé" in refusal(Action.SAVE, Status.SUBMITTED)
+    assert allowed(Action.DECLARE_NOT_PERFORMED, Status.DEC_ENTERED)
+    assert target(Action.SAVE, Status.DEC_ENTERED) is Status.OPEN
 
 
 def test_the_dec_path_to_payment() -> None:

@@ -1,8 +1,10 @@
 """Anomalies of expense statements: gathered from the stored rows, computed by the pure rules
 (`rules/anomalies.py`), stored on each statement for the DEC's queue.
 
-They are stored when a statement is saved, validated or changed by the DEC, and can be computed
-again in bulk (`refresh_all`, after a change of thresholds, deadlines or financial files).
+They are statement data, stored when a statement is saved, validated or declared not performed
+(the statements' service), changed by the DEC or paid (the DEC's actions, the payment, which call
+this module from above), and computed again in bulk (`refresh_all`, after a change of
+thresholds, deadlines or financial files); their SQL is the statements' repository's.
 Storing them never bumps a statement's version: they are derived data, not something a person
 changed, and a DEC reading the queue must not see its versions go stale because of them.
 """
@@ -21,10 +23,10 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server_stub.dec import repository
 from server_stub.reference.communes import communes
 from server_stub.rules import anomalies as rules
 from server_stub.rules.model import MissionType, Residence
+from server_stub.statements import repository
 from server_stub.statements.facts import entry_facts
 from server_stub.statements.models import Statement, Status
 from server_stub.statements.schemas import EntryIn
@@ -43,6 +45,7 @@ class Source:
     status: Status
     entry: Mapping[str, Any]
     total: Decimal
+    travel_total: Decimal
     submitted_at: dt.datetime | None
     dec_corrected: bool
     stored: Sequence[Mapping[str, str]]
@@ -61,6 +64,17 @@ class Source:
     iban: str | None
     financial_file_updated: dt.datetime | None
     last_paid: dt.datetime | None
+    # The supporting documents the stored computation requires, those the DEC ticked received,
+    # and those with a file attached (filled in by `_with_attached`).
+    documents: tuple[str, ...] = ()
+    received: frozenset[str] = frozenset()
+    attached: frozenset[str] = frozenset()
+
+
+# Statements whose supporting documents are checked: sent to the DEC, or beyond.
+DOCUMENTS_CHECKED = frozenset(
+    {Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.IN_PAYMENT}
+)
 
 
 def stored_form(found: Iterable[rules.Anomaly]) -> list[dict[str, str]]:
@@ -82,9 +96,12 @@ def _own_values(statement: Statement) -> dict[str, Any]:
         "status": Status(statement.status),
         "entry": statement.entry or {},
         "total": statement.total,
+        "travel_total": statement.travel_total,
         "submitted_at": statement.submitted_at,
         "dec_corrected": statement.dec_corrected,
         "stored": statement.anomalies or [],
+        "documents": tuple((statement.computation or {}).get("documents") or ()),
+        "received": frozenset(statement.documents_received or {}),
     }
 
 
@@ -124,6 +141,7 @@ def _source_of_row(row: Mapping[Any, Any]) -> Source:
         status=Status(row["status"]),
         entry=row["entry"] or {},
         total=row["total"],
+        travel_total=row["travel_total"],
         submitted_at=row["submitted_at"],
         dec_corrected=bool(row["dec_corrected"]),
         stored=row["anomalies"] or [],
@@ -142,7 +160,24 @@ def _source_of_row(row: Mapping[Any, Any]) -> Source:
         iban=row["iban"],
         financial_file_updated=row["financial_file_updated"],
         last_paid=row["last_paid"],
+        documents=tuple(row["documents"] or ()),
+        received=frozenset(row["documents_received"] or {}),
     )
+
+
+def _with_attached(session: Session, sources: Sequence[Source]) -> list[Source]:
+    """The sources with the documents that have a file: the statement's own, or its person's
+    financial file's."""
+    found = repository.attached_labels(session, {s.user_id for s in sources})
+    return [
+        replace(
+            s,
+            attached=frozenset(
+                found.get((s.user_id, s.statement_id), set()) | found.get((s.user_id, None), set())
+            ),
+        )
+        for s in sources
+    ]
 
 
 def _local_day(moment: dt.datetime | None) -> dt.date | None:
@@ -190,11 +225,14 @@ def compute(
         entry_deadline=source.entry_deadline,
         externe=not source.interne,
         total=source.total,
+        travel_total=source.travel_total,
         iban=source.iban,
         financial_file_updated=_local_day(source.financial_file_updated),
         last_paid=_local_day(source.last_paid),
         today=today,
         dec_corrected=source.dec_corrected,
+        documents_required=source.documents if source.status in DOCUMENTS_CHECKED else None,
+        documents_present=source.received | source.attached,
     )
     return rules.anomalies(facts)
 
@@ -263,6 +301,7 @@ def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -
         ]
         known = {s.statement_id for s in sources}
         sources += [source_of(s) for i, s in held.items() if i not in known]
+        sources = _with_attached(session, sources)
         computed = _compute_all(sources, today, around=held.keys())
         for statement in statements:
             found = computed[statement.id]
@@ -280,22 +319,27 @@ def refresh_people(session: Session, user_ids: Iterable[int], today: dt.date) ->
     if not people:
         return 0
     rows = repository.anomaly_sources_of_people(session, people)
-    sources = [_source_of_row(row) for row in rows]
+    sources = _with_attached(session, [_source_of_row(row) for row in rows])
     return _write(session, sources, _compute_all(sources, today))
 
 
 def refresh_all(
-    session: Session, today: dt.date, *, office: str | None = None, session_id: int | None = None
+    session: Session,
+    today: dt.date,
+    *,
+    offices: Collection[str] | None = None,
+    session_id: int | None = None,
 ) -> int:
-    """Recomputes the anomalies of every statement (of an office or a session), in bulk."""
-    rows = repository.anomaly_sources(session, office=office, session_id=session_id)
+    """Recomputes the anomalies of every statement (of some offices or a session), in bulk."""
+    rows = repository.anomaly_sources(session, offices=offices, session_id=session_id)
     sources = [_source_of_row(row) for row in rows]
     # A person's statements outside the selection still count for "travel claimed twice".
     selected = {s.statement_id for s in sources}
     people = {s.user_id for s in sources}
-    if office is not None or session_id is not None:
+    if offices is not None or session_id is not None:
         extra = repository.anomaly_sources_of_people(session, people)
         sources += [_source_of_row(r) for r in extra if r["id"] not in selected]
+    sources = _with_attached(session, sources)
     computed = _compute_all(sources, today)
     return _write(session, [s for s in sources if s.statement_id in selected], computed)
 
@@ -307,6 +351,7 @@ def current(session: Session, statement: Statement, today: dt.date) -> list[dict
     sources = [_source_of_row(row) for row in rows]
     if not any(s.statement_id == statement.id for s in sources):
         sources.append(source_of(statement))
+    sources = _with_attached(session, sources)
     computed = _compute_all(sources, today)
     found = computed[statement.id]
     if _write(session, [s for s in sources if s.statement_id == statement.id], computed):
@@ -314,6 +359,28 @@ def current(session: Session, statement: Statement, today: dt.date) -> list[dict
         set_committed_value(statement, "anomaly_codes", codes_column(found))
         set_committed_value(statement, "anomaly_count", len(found))
     return found
+
+
+def foreseen(
+    session: Session,
+    statement: Statement,
+    entry: EntryIn,
+    total: Decimal,
+    today: dt.date,
+) -> list[dict[str, str]]:
+    """What the DEC would see if `entry` were validated `today`: the same checks on the same
+    data, the person's other statements included. Nothing is stored."""
+    rows = repository.anomaly_sources_of_people(session, {statement.user_id})
+    sources = [_source_of_row(row) for row in rows if row["id"] != statement.id]
+    mine = replace(
+        source_of(statement),
+        status=Status.SUBMITTED,
+        entry=entry.model_dump(mode="json"),
+        total=total,
+        submitted_at=dt.datetime.combine(today, dt.time(12), tzinfo=PARIS),
+        dec_corrected=False,
+    )
+    return _compute_all([*sources, mine], today, around={statement.id})[statement.id]
 
 
 def _write(
