@@ -1,8 +1,12 @@
-"""`imagin --demo`: a reference server with fresh demonstration data, run as a child process.
+"""`imagin --demo`: a reference server with demonstration data, run as a child process.
 
 The client never imports `server_stub`: it starts the `imagin-server` command installed next to
-the Python interpreter, on a temporary SQLite database and a free port of 127.0.0.1, and stops
-it when the application closes.
+the Python interpreter, on a SQLite database and a port of 127.0.0.1, and stops it when the
+application closes. Given a folder (the application's, for `imagin --demo`), the database, the
+port, the key of its social security numbers and the accounts are kept there between runs, so
+that drafts and work survive a restart; `reset` (`--demo-reset`) starts afresh. Without one
+(tests, screenshots), everything lives in a temporary folder removed on stopping. A server that
+died can be started again on the same database and port (`restart`).
 
     with DemoServer() as demo:
         client = make_http(demo.url)
@@ -14,9 +18,12 @@ seconds.
 
 from __future__ import annotations
 
+import base64
+import importlib.util
 import json
 import logging
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -34,6 +41,28 @@ HEALTH_PATH = "/api/v1/health"
 START_TIMEOUT = 60.0
 DATA_TIMEOUT = 300.0
 STOP_TIMEOUT = 5.0
+
+
+# What the reference server imports first: without them `imagin-server` cannot start. They come
+# with the `server` extra (a test keeps this list within it).
+SERVER_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "psycopg", "ortools")
+INSTALL_SERVER = (
+    "Le mode démonstration démarre un serveur IMAG'IN sur ce poste, et ce serveur n'est pas "
+    "installé ici. Installez-le avec la commande : pip install 'imagin[server]' "
+    "(dans le dépôt du projet : make bootstrap). L'application seule se connecte à un serveur "
+    "existant : imagin --server https://adresse-du-serveur."
+)
+
+
+# The demonstration's paying account, set explicitly: the server refuses the example account
+# of its shipped configuration for any payment file.
+DEMO_DEBTOR = """\
+source = "Démonstration IMAG'IN"
+name = "Rectorat de l'académie d'Amiens (démonstration)"
+iban = "FR7610071800000000123456795"
+bic = "TRPUFRP1"
+initiating_party = "Rectorat de l'académie d'Amiens - DEC (démonstration)"
+"""
 
 
 class DemoServerError(RuntimeError):
@@ -54,18 +83,44 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _frozen() -> bool:
+    """True in the packaged application (PyInstaller), which carries no server."""
+    return bool(getattr(sys, "frozen", False))
+
+
 def server_command() -> list[str]:
     """How to run `imagin-server`: the script installed beside this interpreter, else the one
-    on the PATH, else the module run by this interpreter."""
-    folder = Path(sys.executable).parent
-    for name in ("imagin-server", "imagin-server.exe"):
-        candidate = folder / name
-        if candidate.exists():
-            return [str(candidate)]
+    on the PATH, else the module run by this interpreter (never in the packaged application,
+    whose interpreter is the application itself)."""
+    if not _frozen():
+        folder = Path(sys.executable).parent
+        for name in ("imagin-server", "imagin-server.exe"):
+            candidate = folder / name
+            if candidate.exists():
+                return [str(candidate)]
     found = shutil.which("imagin-server")
     if found:
         return [found]
     return [sys.executable, "-m", "server_stub.cli"]
+
+
+def missing_server() -> str | None:
+    """Why `imagin --demo` cannot start its server here (French, with what to install), or
+    None when it can.
+
+    The packaged application needs an `imagin-server` on the PATH; an installed one needs the
+    server's libraries in its own environment (the `server` extra), unless the PATH offers an
+    `imagin-server` of another environment.
+    """
+    if _frozen():
+        return None if shutil.which("imagin-server") else INSTALL_SERVER
+    command = server_command()
+    beside = Path(command[0]).parent == Path(sys.executable).parent
+    if command[0] != sys.executable and not beside:
+        return None  # another environment's server, on the PATH
+    if all(importlib.util.find_spec(name) is not None for name in SERVER_MODULES):
+        return None
+    return INSTALL_SERVER
 
 
 def read_accounts(path: Path) -> list[DemoAccount]:
@@ -91,6 +146,22 @@ def read_accounts(path: Path) -> list[DemoAccount]:
     return accounts
 
 
+STATE_FILE = "demo.json"  # port, key and accounts of a kept demonstration
+KEPT_FILES = ("demo.sqlite3", "demo.sqlite3-wal", "demo.sqlite3-shm", "accounts.json", STATE_FILE)
+
+
+def port_is_free(port: int) -> bool:
+    """Nobody listens on it (a port left in TIME_WAIT by the last run is free, as servers set
+    SO_REUSEADDR too)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 class DemoServer:
     """A context object: `start()` (or `with`) runs the server; `stop()` ends it."""
 
@@ -101,15 +172,23 @@ class DemoServer:
         port: int | None = None,
         start_timeout: float = START_TIMEOUT,
         extra_env: dict[str, str] | None = None,
+        folder: Path | None = None,
+        reset: bool = False,
     ) -> None:
+        self._own_command = command is None
         self.command = command or server_command()
         self.port = port or free_port()
         self.start_timeout = start_timeout
         self.extra_env = dict(extra_env or {})
         self.accounts: list[DemoAccount] = []
+        self.kept_folder = folder
+        self.reset = reset
+        self.resumed = False  # True when the data of an earlier run was kept
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._env: dict[str, str] = {}
+        self._stopped = False
 
     @property
     def url(self) -> str:
@@ -120,8 +199,15 @@ class DemoServer:
         return self._process is not None and self._process.poll() is None
 
     @property
+    def folder(self) -> Path | None:
+        if self.kept_folder is not None:
+            return self.kept_folder
+        return Path(self._folder.name) if self._folder is not None else None
+
+    @property
     def log_path(self) -> Path | None:
-        return Path(self._folder.name) / "server.log" if self._folder is not None else None
+        folder = self.folder
+        return folder / "server.log" if folder is not None else None
 
     def __enter__(self) -> DemoServer:
         self.start()
@@ -142,29 +228,111 @@ class DemoServer:
 
         Raises `DemoServerError` (French) if any step fails; nothing is left running then.
         """
-        self._folder = tempfile.TemporaryDirectory(prefix="imagin-demo-")
-        folder = Path(self._folder.name)
+        problem = missing_server() if self._own_command else None
+        if problem is not None:
+            raise DemoServerError(problem)
+        self._stopped = False
+        if self.kept_folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="imagin-demo-")
+        folder = self.folder
+        assert folder is not None
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.reset:
+            for name in KEPT_FILES:
+                (folder / name).unlink(missing_ok=True)
+        state = self._read_state(folder)
         database = folder / "demo.sqlite3"
-        env = {
+        debtor = folder / "debtor.toml"
+        debtor.write_text(DEMO_DEBTOR, encoding="utf-8")
+        # A key of its own for the demo's social security numbers, kept with its database.
+        key = (
+            str(state.get("nir_key") or "")
+            or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        )
+        self._env = {
             **os.environ,
             "IMAGIN_DATABASE_URL": f"sqlite:///{database}",
+            "IMAGIN_PAYMENT_DEBTOR_FILE": str(debtor),
+            "IMAGIN_NIR_KEY": key,
             **self.extra_env,
         }
-        self._log = (folder / "server.log").open("wb")
+        self._log = (folder / "server.log").open("ab" if state else "wb")
         try:
-            self._fill(folder, env)
-            self._process = subprocess.Popen(
-                [*self.command, "serve", "--port", str(self.port), "--log-level", "warning"],
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=self._log,
-                stderr=subprocess.STDOUT,
-            )
-            self._wait_until_up()
+            if state:  # written once an earlier run's data was complete
+                kept = state.get("port")
+                if isinstance(kept, int) and port_is_free(kept):
+                    self.port = kept
+                self._upgrade()
+                self.accounts = read_accounts(folder / "accounts.json")
+                self.resumed = True
+            else:
+                self._fill(folder, self._env)
+            if self.kept_folder is not None:
+                self._write_state(folder, {"port": self.port, "nir_key": key})
+            self._serve()
         except BaseException:
             self.stop()
             raise
-        log.info("demo server up at %s with %d accounts", self.url, len(self.accounts))
+        log.info(
+            "demo server up at %s with %d accounts (%s)",
+            self.url,
+            len(self.accounts),
+            "data kept from an earlier run" if self.resumed else "fresh data",
+        )
+
+    def restart(self) -> bool:
+        """Starts the server again if it died, on the same database and port; True if it had
+        to (and did). Raises `DemoServerError` (French) when it cannot."""
+        if self.running or not self._env or self._stopped:
+            return False
+        log.warning("demo server found stopped; starting it again")
+        if self._log is None and self.log_path is not None:
+            self._log = self.log_path.open("ab")
+        if not port_is_free(self.port):
+            self.port = free_port()
+            if self.kept_folder is not None:
+                state = self._read_state(self.kept_folder)
+                self._write_state(self.kept_folder, {**state, "port": self.port})
+        self._serve()
+        return True
+
+    def _serve(self) -> None:
+        self._process = subprocess.Popen(
+            [*self.command, "serve", "--port", str(self.port), "--log-level", "warning"],
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_up()
+
+    def _upgrade(self) -> None:
+        """The kept database brought to the server's schema (a newer version may have come)."""
+        result = self._run([*self.command, "init-db"], self._env)
+        if result.returncode != 0:
+            log.error(
+                "imagin-server init-db failed (%s): %s",
+                result.returncode,
+                result.stderr.decode(errors="replace")[-2000:],
+            )
+            raise DemoServerError(
+                "Les données de démonstration gardées n'ont pas pu être reprises. Relancez "
+                "avec imagin --demo-reset pour repartir de données neuves."
+            )
+
+    @staticmethod
+    def _read_state(folder: Path) -> dict[str, Any]:
+        try:
+            data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def _write_state(folder: Path, state: dict[str, Any]) -> None:
+        path = folder / STATE_FILE
+        path.write_text(json.dumps(state), encoding="utf-8")
+        path.chmod(0o600)  # it holds the key of the demo's social security numbers
 
     def _fill(self, folder: Path, env: dict[str, str]) -> None:
         accounts_file = folder / "accounts.json"
@@ -227,7 +395,9 @@ class DemoServer:
     # --- stopping -------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """Ends the server (politely, then by force) and removes its temporary files."""
+        """Ends the server (politely, then by force) and removes its temporary files (a kept
+        folder stays, for the next run)."""
+        self._stopped = True
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.terminate()

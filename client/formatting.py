@@ -79,6 +79,18 @@ def period(start: dt.date, end: dt.date) -> str:
     return f"du {date_fr(start)} au {date_fr(end)}"
 
 
+def deadline_fr(deadline: dt.date, days_left: int) -> str:
+    """`31/08/2026 (dans 61 jours)`, `(aujourd'hui)`, `(dépassée depuis 3 jours)`: the
+    session's entry deadline and where today stands."""
+    if days_left > 0:
+        when = f"dans {plural(days_left, 'jour', 'jours')}"
+    elif days_left == 0:
+        when = "aujourd'hui"
+    else:
+        when = f"dépassée depuis {plural(-days_left, 'jour', 'jours')}"
+    return f"{date_fr(deadline)} ({when})"
+
+
 def plural(count: int | Decimal, singular: str, plural_form: str) -> str:
     """`1 copie`, `42 copies`, `0 copie`, `1,5 heure`: French takes the singular below 2
     (CLDR)."""

@@ -39,6 +39,9 @@ class Settings(BaseModel):
     # QWidget.saveGeometry(), base64-encoded.
     window_geometry: str | None = None
     help_visible: bool = True
+    # A PEM file of the certificate authorities to trust instead of the system's store (an
+    # académie's own authority); `IMAGIN_CA_BUNDLE` does the same for every account.
+    ca_bundle: str | None = None
 
     @field_validator("server_url")
     @classmethod

@@ -35,6 +35,7 @@ from client.api.assignment_models import (
     PersonLoad,
     Replacement,
     SessionResult,
+    SolveDefaults,
     SolveOptions,
     SolveResult,
     Unavailability,
@@ -202,6 +203,9 @@ class AssignmentApi:
         return self._one(Assignment, "POST", f"/needs/{need_id}/assignments", json=body)
 
     # --- solving, review, edits ---------------------------------------------------------------
+
+    def solve_defaults(self, session_id: int) -> SolveDefaults:
+        return self._one(SolveDefaults, "GET", f"/sessions/{session_id}/solve-defaults")
 
     def solve(self, session_id: int, options: SolveOptions | None = None) -> SolveResult:
         body = _body(options or SolveOptions())

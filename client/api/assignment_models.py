@@ -300,6 +300,16 @@ class PersonLoad(Wire):
     assignment_ids: list[int]
 
 
+class SolveDefaults(Wire):
+    """The limits the next solve takes when asked for nothing else: the last run's, else the
+    académie's."""
+
+    max_half_days: int
+    max_copies: int
+    load_step_cents: int
+    from_last_run: bool
+
+
 class SolveOptions(Wire):
     max_half_days: int | None = None
     max_copies: int | None = None

@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -31,10 +31,12 @@ from client.api.errors import (
     StaleVersion,
 )
 from client.api.models import (
+    AnnualPayments,
     CommuneRef,
     Convocation,
     Entry,
     MissionType,
+    Notifications,
     Preview,
     Profile,
     QueuePage,
@@ -43,6 +45,7 @@ from client.api.models import (
     Tokens,
 )
 from client.api.tokens import TokenStore
+from client.api.transport import GuardedTransport, configured_ca_bundle
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +58,17 @@ _COMMUNES = TypeAdapter(list[CommuneRef])
 _CONVOCATIONS = TypeAdapter(list[Convocation])
 
 
-def make_http(server: str, timeout: httpx.Timeout = TIMEOUT) -> httpx.Client:
-    """The `httpx.Client` the application gives `ImaginClient`."""
+def make_http(
+    server: str, timeout: httpx.Timeout = TIMEOUT, *, ca_bundle: str | None = None
+) -> httpx.Client:
+    """The `httpx.Client` the application gives `ImaginClient`: HTTPS verified with the system's
+    trust store, or with `ca_bundle` (else `IMAGIN_CA_BUNDLE`) when configured; plain HTTP to
+    this computer only (`client.api.transport`)."""
     return httpx.Client(
         base_url=server.strip().rstrip("/"),
         timeout=timeout,
         headers={"Accept": "application/json"},
+        transport=GuardedTransport(configured_ca_bundle(ca_bundle)),
     )
 
 
@@ -151,6 +159,42 @@ class ImaginClient:
         """Changes only the fields given; None clears one. Residences are INSEE codes."""
         return self._parse(Profile, self._call("PATCH", "/me", json=changes))
 
+    # --- password recovery ---------------------------------------------------------------
+
+    def request_reset(self, login: str) -> str:
+        """Asks for a reset code by e-mail; the server's sentence, the same whether the account
+        exists or not."""
+        response = self._call("POST", "/auth/reset/request", json={"login": login}, auth=False)
+        return str(self._json(response)["detail"])
+
+    def confirm_reset(self, login: str, code: str, new_password: str) -> None:
+        """Sets a new password with the code received by e-mail."""
+        self._call(
+            "POST",
+            "/auth/reset/confirm",
+            json={"login": login, "code": code, "new_password": new_password},
+            auth=False,
+        )
+
+    def issue_temporary_password(self, user_id: int) -> tuple[bytes, bool]:
+        """The DEC: a new temporary password for a person; the letter's PDF, and whether an
+        e-mail was sent too."""
+        response = self._call("POST", f"/dec/people/{user_id}/temporary-password")
+        return response.content, response.headers.get("x-imagin-emailed") == "true"
+
+    def annual_payments(self, year: int) -> AnnualPayments:
+        """Everything paid to the caller in the calendar year `year`, per mission and part."""
+        return self._parse(AnnualPayments, self._call("GET", f"/me/payments/{year}"))
+
+    def notifications(self) -> Notifications:
+        """The e-mail messages the caller receives, kind by kind."""
+        return self._parse(Notifications, self._call("GET", "/me/notifications"))
+
+    def choose_notifications(self, declined: list[str]) -> Notifications:
+        """Declines the kinds listed (never a statutory one), accepts every other."""
+        response = self._call("PUT", "/me/notifications", json={"declined": declined})
+        return self._parse(Notifications, response)
+
     def search_communes(self, q: str, limit: int = 20) -> list[CommuneRef]:
         """Communes for a picker: a postal-code prefix or part of a name (at most 50)."""
         if not q.strip():
@@ -162,6 +206,15 @@ class ImaginClient:
         """The rates in force on `date` (the server's today by default)."""
         params = {"date": date.isoformat()} if date is not None else None
         return self._json(self._call("GET", "/tariffs", params=params))
+
+    def warm_up(self) -> None:
+        """Opens the connection to the server (TCP, TLS) while the person types: the log-in
+        then costs one round trip, and the connection is kept for what follows. Never fails:
+        a server out of reach is reported by the log-in."""
+        try:
+            self.http.get(API + "/health")
+        except httpx.HTTPError as error:
+            log.info("server not reached in advance: %s", type(error).__name__)
 
     def health(self) -> dict[str, Any]:
         """`{"status": "ok", "version": ...}`; needs no session (checks a server address)."""
@@ -190,11 +243,28 @@ class ImaginClient:
         response = self._call("POST", f"/statements/{statement_id}/preview", json=_entry(entry))
         return self._parse(Preview, response)
 
-    def validate_statement(self, statement_id: int, version: int) -> Statement:
+    def validate_statement(
+        self, statement_id: int, version: int, *, accurate: bool, no_overtime: bool
+    ) -> Statement:
+        """Sends the statement to the DEC, with what the person certified on honour."""
         return self._statement_call(
             statement_id,
             "POST",
             f"/statements/{statement_id}/validate",
+            json={"accurate": accurate, "no_overtime": no_overtime},
+            headers=_if_match(version),
+        )
+
+    def save_and_validate(
+        self, statement_id: int, version: int, entry: Entry, *, accurate: bool, no_overtime: bool
+    ) -> Statement:
+        """Stores the entry over `version` and validates it, in one request. Sent again after
+        a lost answer, the server finds it done and answers the statement as it is."""
+        return self._statement_call(
+            statement_id,
+            "POST",
+            f"/statements/{statement_id}/validate",
+            json={"accurate": accurate, "no_overtime": no_overtime, "entry": _entry(entry)},
             headers=_if_match(version),
         )
 
@@ -271,6 +341,7 @@ class ImaginClient:
         headers: Mapping[str, str] | None = None,
         auth: bool = True,
         renew: bool = True,
+        content: bytes | Iterable[bytes] | None = None,
     ) -> httpx.Response:
         """Sends, renews the session once if it expired (unless `renew` is false), and raises
         the typed error of any unsuccessful answer."""
@@ -278,12 +349,16 @@ class ImaginClient:
         token = self.tokens.access_token if auth else None
         if renew and token is None and self.tokens.refresh_token is not None:
             token = self._renewed_access(None)  # a remembered session, not yet renewed
-        response = self._send(method, path, token, json=json, params=params, headers=headers)
+        response = self._send(
+            method, path, token, json=json, params=params, headers=headers, content=content
+        )
         if renew and response.status_code == 401 and self._expired(response):
             # The request was refused before doing anything: sending it again is safe, even a
             # POST.
             token = self._renewed_access(token)
-            response = self._send(method, path, token, json=json, params=params, headers=headers)
+            response = self._send(
+                method, path, token, json=json, params=params, headers=headers, content=content
+            )
         if response.is_success:
             return response
         raise errors.from_response(response)
@@ -297,13 +372,16 @@ class ImaginClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        content: bytes | Iterable[bytes] | None = None,
     ) -> httpx.Response:
         sent = dict(headers or {})
         if token is not None:
             sent["Authorization"] = f"Bearer {token}"
         start = time.perf_counter()
         try:
-            response = self.http.request(method, API + path, json=json, params=params, headers=sent)
+            response = self.http.request(
+                method, API + path, json=json, params=params, headers=sent, content=content
+            )
         except httpx.HTTPError as error:
             log.warning("%s %s: no answer (%s)", method, path, type(error).__name__)
             raise errors.unreachable(error) from error

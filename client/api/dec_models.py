@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from client.api.models import MissionType, Statement, Status, Wire
+from client.api.models import DocumentFile, MissionType, Statement, Status, Wire
 
 
 class QueueSort(StrEnum):
@@ -53,6 +53,7 @@ class QueueFilters:
     centre_id: int | None = None
     mission_type: MissionType | None = None
     status: Status | None = None
+    done: bool | None = None  # with an open status: the mission over (True) or not yet (False)
     anomaly: str | None = None
     clean: bool | None = None  # True: sans anomalie; False: au moins une anomalie
     payment_batch_id: int | None = None
@@ -67,12 +68,18 @@ class QueueFilters:
             "centre_id": self.centre_id,
             "mission_type": self.mission_type,
             "status": self.status,
+            "done": None if self.done is None else ("true" if self.done else "false"),
             "anomaly": self.anomaly,
             "clean": None if self.clean is None else ("true" if self.clean else "false"),
             "payment_batch_id": self.payment_batch_id,
             "q": self.q,
         }
         return {k: str(v) for k, v in values.items() if v is not None}
+
+
+def opening_filters() -> QueueFilters:
+    """What the DEC's queue opens on: the statements awaiting validation (« À valider »)."""
+    return QueueFilters(status=Status.SUBMITTED)
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,24 @@ class AnomalyKind(Wire):
     label: str
 
 
+class StatusKind(Wire):
+    """One label the queue can show: a status and, for an open statement, whether its mission
+    is over."""
+
+    status: Status
+    done: bool | None
+    label: str
+
+    @property
+    def key(self) -> str:
+        """The filter's value: the status, and for an open statement where its mission stands."""
+        return status_key(self.status, self.done)
+
+
+def status_key(status: Status, done: bool | None = None) -> str:
+    return status.value if done is None else f"{status.value}:{'done' if done else 'ahead'}"
+
+
 class ReturnReason(Wire):
     code: str
     label: str
@@ -153,6 +178,17 @@ class CentreRef(Wire):
     id: int
     code: str
     name: str
+
+
+class ReferenceLists(Wire):
+    """The workstation's lists, read in one request: the sessions of the caller's offices, the
+    centres, the anomalies the server checks and the common reasons for a return."""
+
+    sessions: list[SessionRef]
+    centres: list[CentreRef]
+    anomaly_kinds: list[AnomalyKind]
+    status_kinds: list[StatusKind]
+    return_reasons: list[ReturnReason]
 
 
 # --- bulk actions ------------------------------------------------------------------------
@@ -206,6 +242,7 @@ class DocumentOut(Wire):
     received: bool
     received_at: dt.datetime | None = None
     received_by: str | None = None
+    files: list[DocumentFile] = Field(default_factory=list)
 
 
 class ServiceDoneInfo(Wire):
@@ -253,6 +290,7 @@ class DecStatement(Wire):
 
 class StatusCount(Wire):
     status: Status
+    done: bool | None = None
     label: str
     count: int
     total: Decimal
@@ -322,8 +360,43 @@ class Batch(Wire):
 
 
 class Excluded(Wire):
+    """A statement's part that cannot be paid yet, why, and who must act."""
+
     id: int
+    part: str | None = None
+    part_label: str | None = None
+    person: str | None = None
+    amount: Decimal | None = None
     reason: str
+    who: str | None = None
+
+
+class BatchPreview(Wire):
+    """What "Créer le lot" would make now."""
+
+    office: str
+    session_id: int | None
+    session: str | None
+    execution_date: dt.date
+    statement_count: int
+    transfer_count: int
+    transfer_total: Decimal
+    payroll_count: int
+    payroll_total: Decimal
+    total: Decimal
+    excluded: list[Excluded]
+
+
+class Reconciled(Wire):
+    """What the bank's statement settled in a batch."""
+
+    batch: Batch
+    paid: int
+    rejected: int
+    statements_paid: int
+    already_settled: list[str]
+    unknown: list[str]
+    mismatched: list[str]
 
 
 class BatchCreated(Wire):

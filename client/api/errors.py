@@ -10,15 +10,16 @@ the server's (`server_stub/core/errors.py`): `WrongCredentials` and `SessionExpi
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
+import ssl
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import httpx
 from pydantic import ValidationError
 
+from client.api import transport
 from client.api.models import Statement
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ UNREACHABLE = "Le serveur IMAG'IN est injoignable. Vérifiez votre connexion pui
 INVALID_ADDRESS = (
     "L'adresse du serveur IMAG'IN est invalide. Vérifiez-la (par exemple "
     "https://imagin.ac-amiens.fr) puis réessayez."
+)
+CERTIFICATE_REFUSED = (
+    "Le certificat du serveur IMAG'IN n'a pas pu être vérifié : la connexion a été interrompue "
+    "pour protéger vos données. Vérifiez l'adresse du serveur ; si elle est juste, contactez "
+    "l'assistance informatique de votre académie."
 )
 SERVER_FAILED = "Le serveur IMAG'IN a rencontré une erreur. Réessayez dans quelques minutes."
 UNREADABLE = (
@@ -80,9 +86,11 @@ class SessionExpired(NotAuthenticated):
     default_detail = SESSION_EXPIRED
 
 
-class AccountLocked(ApiError):
-    default_type = "account_locked"
-    default_detail = "Votre compte est verrouillé après plusieurs tentatives infructueuses."
+class TooManyAttempts(ApiError):
+    """Too many log-in attempts: the server says how long to wait (`retry_after`, seconds)."""
+
+    default_type = "too_many_attempts"
+    default_detail = "Trop de tentatives de connexion : attendez quelques minutes."
 
     def __init__(
         self,
@@ -91,10 +99,10 @@ class AccountLocked(ApiError):
         fields: Mapping[str, str] | None = None,
         status: int | None = None,
         *,
-        locked_until: dt.datetime | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(type, detail, fields, status)
-        self.locked_until = locked_until
+        self.retry_after = retry_after
 
 
 class PasswordChangeRequired(ApiError):
@@ -161,11 +169,33 @@ class ServerUnreachable(ApiError):
     default_detail = UNREACHABLE
 
 
+class AddressRefused(ApiError):
+    """The server's address is refused before anything is sent: plain http:// beyond this
+    computer, or not an address at all."""
+
+    default_type = "address_refused"
+    default_detail = INVALID_ADDRESS
+
+
+class CertificateRefused(ApiError):
+    """The server's certificate could not be verified, or the CA bundle configured to verify it
+    cannot be read: nothing was sent."""
+
+    default_type = "certificate_refused"
+    default_detail = CERTIFICATE_REFUSED
+
+
 class ServerError(ApiError):
     """The server failed (5xx) or answered something the client cannot read."""
 
     default_type = "server_error"
     default_detail = SERVER_FAILED
+
+
+class ServerUnavailable(ServerError):
+    """The server is up but cannot reach its database for now (503): nothing was saved."""
+
+    default_type = "database_unavailable"
 
 
 _BY_TYPE: dict[str, type[ApiError]] = {
@@ -174,7 +204,7 @@ _BY_TYPE: dict[str, type[ApiError]] = {
         NotAuthenticated,
         WrongCredentials,
         SessionExpired,
-        AccountLocked,
+        TooManyAttempts,
         PasswordChangeRequired,
         Forbidden,
         NotFound,
@@ -186,11 +216,28 @@ _BY_TYPE: dict[str, type[ApiError]] = {
 }
 
 
-def unreachable(error: httpx.HTTPError) -> ServerUnreachable:
+def unreachable(error: httpx.HTTPError) -> ApiError:
     """What a transport failure means for the person at the screen."""
+    if isinstance(error, transport.AddressRefused | transport.CaBundleUnreadable):
+        kind = AddressRefused if isinstance(error, transport.AddressRefused) else CertificateRefused
+        return kind(detail=str(error))
     if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return ServerUnreachable(detail=INVALID_ADDRESS)
+    if _certificate_failure(error):
+        return CertificateRefused()
     return ServerUnreachable()
+
+
+def _certificate_failure(error: BaseException) -> bool:
+    """True when a TLS certificate check is behind the failure, however deep."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def error_body(response: httpx.Response) -> dict[str, Any] | None:
@@ -211,11 +258,9 @@ def error_body(response: httpx.Response) -> dict[str, Any] | None:
     return body
 
 
-def _datetime(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
+def _seconds(value: str | None) -> int | None:
     try:
-        return dt.datetime.fromisoformat(value)
+        return int(value) if value is not None else None
     except ValueError:
         return None
 
@@ -239,12 +284,14 @@ def from_response(response: httpx.Response) -> ApiError:
         detail = SERVER_FAILED if status >= 500 else UNREADABLE
         return ServerError(detail=detail, status=status)
     kind, detail, fields = body["type"], body["detail"], body["fields"]
+    if status == 503 and kind == ServerUnavailable.default_type:
+        return ServerUnavailable(kind, detail, fields, status)
     if status >= 500:
         return ServerError(kind, detail, fields, status)
     cls = _BY_TYPE.get(kind, ApiError)
-    if cls is AccountLocked:
-        return AccountLocked(
-            kind, detail, fields, status, locked_until=_datetime(body.get("locked_until"))
+    if cls is TooManyAttempts:
+        return TooManyAttempts(
+            kind, detail, fields, status, retry_after=_seconds(response.headers.get("Retry-After"))
         )
     if cls is StaleVersion:
         return StaleVersion(kind, detail, fields, status, current=_statement(body.get("current")))

@@ -118,8 +118,28 @@ class Profile(Wire):
     bic: str | None
     account_holder: str | None
     postal_address: str | None
+    nir: str | None = None
+    nir_on_file: bool = False
     financial_file_updated: dt.datetime | None
     financial_file_needed: bool
+    # What is missing for what is owed by transfer to be paid (French), None when nothing.
+    financial_file_missing: str | None = None
+    financial_documents: list[str] = Field(default_factory=list)
+
+
+class NotificationKind(Wire):
+    """A kind of e-mail message: whether it is sent to the person, and whether they may
+    decline it (statutory ones are always sent)."""
+
+    kind: str
+    label: str
+    statutory: bool
+    enabled: bool
+
+
+class Notifications(Wire):
+    email: str | None
+    kinds: list[NotificationKind]
 
 
 # --- what the intervenant types (sent as is) ---------------------------------------------
@@ -202,7 +222,8 @@ class Computation(Wire):
 class Proposals(Wire):
     meals: list[Meal]
     nights: list[dt.date]
-    suggested_km: Decimal | None
+    suggested_km: Decimal | None  # round trip, great-circle
+    road_km: Decimal | None = None  # round trip, by road (estimated)
     departure_commune: str | None
 
 
@@ -237,6 +258,8 @@ class Mission(Wire):
     end_time: dt.time
     travel_reimbursable: bool
     dec_handled: bool
+    entry_deadline: dt.date | None = None  # the session's: a statement validated after is late
+    days_left: int | None = None  # until the deadline, on the server's today (negative: past)
 
 
 class Permissions(Wire):
@@ -245,13 +268,74 @@ class Permissions(Wire):
     declare_not_performed: bool
 
 
+class Pledge(Wire):
+    """A sentence certified on honour on "Valider" (`key` names its box for the server)."""
+
+    key: str
+    text: str
+    paid_work_only: bool = False
+
+
+class Certification(Wire):
+    """What the person certified at validation, and when (printed on the recap)."""
+
+    at: dt.datetime
+    texts: list[str]
+
+
+class Words(Wire):
+    """One thing's label for the intervenant and for the DEC, as the server words it."""
+
+    intervenant: str
+    dec: str
+
+
 class AuditEntry(Wire):
     at: dt.datetime
     actor: str | None
     action: str
+    action_labels: Words
     from_status: Status | None
     to_status: Status | None
+    to_status_labels: Words | None = None
     reason: str | None
+
+
+class PartPayment(StrEnum):
+    """Where a part sent in a batch stands: awaiting the bank's or the payroll's answer, paid, or
+    rejected by the bank (sent again in the next batch)."""
+
+    IN_PAYMENT = "IN_PAYMENT"
+    PAID = "PAID"
+    REJECTED = "REJECTED"
+
+
+class PartPaymentInfo(Wire):
+    """One part of a statement on its way to payment (the server words its labels); the dates
+    are those known so far."""
+
+    part: str  # PAY or TRAVEL
+    part_label: str
+    channel: str | None  # PAYROLL or TRANSFER, once sent
+    channel_label: str | None
+    status: PartPayment | None  # None: validated, not sent yet
+    status_label: str
+    amount: Decimal
+    batch_created_on: dt.date | None
+    execution_date: dt.date | None
+    paid_on: dt.date | None
+    reference: str | None
+    rejected_on: dt.date | None
+    rejection_reason: str | None
+
+
+class DecComment(Wire):
+    """The DEC's last return reason or correction comment on the statement."""
+
+    at: dt.datetime
+    actor: str | None
+    label: str
+    text: str
 
 
 class Convocation(Wire):
@@ -261,6 +345,22 @@ class Convocation(Wire):
     status: Status
     labels: Labels
     total: Decimal
+    payment_missing: str | None = None
+
+
+class DocumentFile(Wire):
+    id: int
+    statement_id: int | None
+    label: str
+    name: str
+    media_type: str
+    size: int
+    pages: int = 1
+    created_at: dt.datetime
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
 
 
 class Statement(Wire):
@@ -279,11 +379,28 @@ class Statement(Wire):
     saved_at: dt.datetime | None
     submitted_at: dt.datetime | None
     history: list[AuditEntry]
+    pledges: list[Pledge] = []
+    certification: Certification | None = None
+    payment_missing: str | None = None
+    payments: list[PartPaymentInfo] = []
+    dec_comment: DecComment | None = None
+
+
+class Warning(Wire):
+    """A check the DEC will see once the statement is validated: its name for the DEC, what it
+    means for the intervenant, the facts, and the field (a path into the entry, or a topic)."""
+
+    code: str
+    label: str
+    advice: str
+    message: str
+    field: str
 
 
 class Preview(Wire):
     computation: Computation
     proposals: Proposals
+    warnings: list[Warning] = Field(default_factory=list)
 
 
 class QueueRow(Wire):
@@ -305,3 +422,57 @@ class QueueRow(Wire):
 class QueuePage(Wire):
     items: list[QueueRow]
     next_cursor: str | None
+
+
+# --- the annual statement of the sums paid ----------------------------------------------------
+
+
+class PaidPart(Wire):
+    """One part of a statement paid in the year, on `paid_on`."""
+
+    part: str  # PAY or TRAVEL
+    part_label: str
+    channel: str  # PAYROLL or TRANSFER
+    channel_label: str
+    amount: Decimal
+    paid_on: dt.date
+    batch_reference: str
+    reference: str | None
+
+
+class PaidMission(Wire):
+    statement_id: int
+    mission_type_label: str
+    session: str
+    exam: str | None
+    paper_code: str | None
+    paper: str | None
+    centre: str
+    start_date: dt.date
+    end_date: dt.date
+    parts: list[PaidPart]
+    total: Decimal
+
+
+class PaidPerson(Wire):
+    id: int
+    name: str
+    login: str
+    interne: bool
+    postal_address: str | None
+
+
+class AnnualPayments(Wire):
+    """Everything paid to a person in a calendar year (GET /me/payments/{year})."""
+
+    year: int
+    academie: str
+    person: PaidPerson
+    offices: list[str] | None
+    missions: list[PaidMission]
+    pay_total: Decimal
+    travel_total: Decimal
+    payroll_total: Decimal
+    transfer_total: Decimal
+    total: Decimal
+    rule: str

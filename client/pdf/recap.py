@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -37,10 +37,12 @@ from reportlab.platypus import (
 )
 
 from client.api.models import (
+    Certification,
     HalfDay,
     Line,
     MealKind,
     Mission,
+    PartPaymentInfo,
     PayDay,
     Residence,
     Statement,
@@ -170,15 +172,38 @@ LIST_COLUMNS = (BULLET_WIDTH, CONTENT_WIDTH - BULLET_WIDTH)
 # --- public API ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Attachments:
+    """What became of each supporting document: the names of the files attached to it (label →
+    names), and the documents sent by post."""
+
+    files: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    by_post: Collection[str] = ()
+
+
 def render_recap(
-    statement: Statement, *, academie: str = DEFAULT_ACADEMIE, printed_on: dt.date
+    statement: Statement,
+    *,
+    academie: str = DEFAULT_ACADEMIE,
+    printed_on: dt.date,
+    attachments: Attachments | None = None,
 ) -> bytes:
-    """The recap of one statement, as a PDF."""
-    return render_recaps([statement], academie=academie, printed_on=printed_on)
+    """The recap of one statement, as a PDF; with `attachments`, each document says whether it
+    is attached (and as which files) or to be sent."""
+    return render_recaps(
+        [statement],
+        academie=academie,
+        printed_on=printed_on,
+        attachments=None if attachments is None else {statement.id: attachments},
+    )
 
 
 def render_recaps(
-    statements: Sequence[Statement], *, academie: str = DEFAULT_ACADEMIE, printed_on: dt.date
+    statements: Sequence[Statement],
+    *,
+    academie: str = DEFAULT_ACADEMIE,
+    printed_on: dt.date,
+    attachments: Mapping[int, Attachments] | None = None,
 ) -> bytes:
     """The recaps of several statements in one PDF, each starting on a new page.
 
@@ -223,7 +248,7 @@ def render_recaps(
         if index:
             story.append(PageBreak())
         story.append(_RecapStart(_Footer(statement.intervenant, statement.id)))
-        story.extend(_recap_story(statement, academie))
+        story.extend(_recap_story(statement, academie, (attachments or {}).get(statement.id)))
 
     def canvas_maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, printed_on=printed_on, several=len(statements) > 1, **kwargs)
@@ -309,7 +334,9 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
 # --- the recap ------------------------------------------------------------------------------
 
 
-def _recap_story(statement: Statement, academie: str) -> list[Flowable]:
+def _recap_story(
+    statement: Statement, academie: str, attachments: Attachments | None = None
+) -> list[Flowable]:
     story: list[Flowable] = [*_header(statement, academie)]
     story += _section("Intervenant(e)", _intervenant(statement))
     story += _section("Mission", _mission(statement.mission))
@@ -317,12 +344,20 @@ def _recap_story(statement: Statement, academie: str) -> list[Flowable]:
     story += _section("Déplacements", _travel(statement.entry.travel))
     # The computation may run over two pages (its header row repeats), but its title never
     # stays alone at the foot of a page.
-    story += [CondPageBreak(45 * mm), _Heading("Décompte", keep_with_next=False)]
+    story += [CondPageBreak(45 * mm), Heading("Décompte", keep_with_next=False)]
     story += _lines(statement)
+    if statement.payments:
+        story += _section("Paiement", _payments(statement.payments))
     observations = _observations(statement)
     if observations:
         story += _section("Observations", observations)
-    story += _section("Pièces justificatives à joindre", _documents(statement))
+    if attachments is None:
+        story += _section("Pièces justificatives à joindre", _documents(statement))
+    else:
+        story += _section("Pièces justificatives", _documents_given(statement, attachments))
+    certification = statement.certification
+    if certification is not None:
+        story += _section("Attestation sur l'honneur", _certification(certification))
     story.append(_SignatureBox())
     return story
 
@@ -337,7 +372,7 @@ def _capitalised(text: str) -> str:
 
 
 def _section(title: str, content: list[Flowable]) -> list[Flowable]:
-    return [_Heading(title), *content]
+    return [Heading(title), *content]
 
 
 def _cell(
@@ -362,7 +397,9 @@ def _fields(rows: Iterable[tuple[str, str | None]]) -> list[Flowable]:
 
 
 def _header(statement: Statement, academie: str) -> list[Flowable]:
-    return [_Header(academie, statement.id, statement.labels.intervenant)]
+    return [
+        Header(academie, TITLE, f"État de frais n° {statement.id}", statement.labels.intervenant)
+    ]
 
 
 def _intervenant(statement: Statement) -> list[Flowable]:
@@ -572,13 +609,58 @@ def _references(lines: Iterable[Line]) -> str:
     )
 
 
+def _payments(payments: Iterable[PartPaymentInfo]) -> list[Flowable]:
+    """Each part: where it stands, its amount and way, and the dates known so far."""
+    return _fields((p.part_label, _payment_facts(p)) for p in payments)
+
+
+def _payment_facts(payment: PartPaymentInfo) -> str:
+    """`Payé – 190,00 € par la paie ; lot créé le 03/12/2026, exécution prévue le 07/12/2026,
+    payé le 08/12/2026, référence BQ-0000042`."""
+    head = f"{payment.status_label} – {euros(payment.amount)}"
+    if payment.channel_label:
+        head += f" {payment.channel_label.lower()}"
+    facts = [
+        f"{words} {date_fr(day)}"
+        for words, day in (
+            ("lot créé le", payment.batch_created_on),
+            ("exécution prévue le", payment.execution_date),
+            ("payé le", payment.paid_on),
+            ("rejeté le", payment.rejected_on),
+        )
+        if day is not None
+    ]
+    if payment.reference:
+        facts.append(f"référence {payment.reference}")
+    text = head + (f" ; {', '.join(facts)}" if facts else "")
+    if payment.rejection_reason:
+        text += f". Motif du rejet : {payment.rejection_reason}"
+    return text + "."
+
+
 def _observations(statement: Statement) -> list[Flowable]:
     texts: list[str] = []
-    if statement.status == Status.RETURNED and statement.reason:
+    comment = statement.dec_comment
+    if comment is not None:
+        day = date_fr(comment.at.astimezone())
+        texts.append(f"Message du gestionnaire (le {day}) : {comment.text}")
+    if (
+        statement.status == Status.RETURNED
+        and statement.reason
+        and (comment is None or comment.text != statement.reason)
+    ):
         texts.append(f"Motif du renvoi : {statement.reason}")
     texts += statement.computation.notes
     texts += (f"À corriger : {problem.message}" for problem in statement.computation.problems)
     return _bullets("•", texts)
+
+
+def _certification(certification: Certification) -> list[Flowable]:
+    """What the person certified on "Valider", ticked, with when."""
+    return [
+        *_bullets("☒", certification.texts),
+        _p(f"Certifié en validant l'état de frais le {_moment(certification.at)}."),
+    ]
 
 
 def _documents(statement: Statement) -> list[Flowable]:
@@ -586,6 +668,24 @@ def _documents(statement: Statement) -> list[Flowable]:
     if not documents:
         return [_p(NO_DOCUMENTS)]
     return _bullets("☐", documents)
+
+
+def _documents_given(statement: Statement, attachments: Attachments) -> list[Flowable]:
+    """Each document: attached (its files' names), sent by post, or still to send."""
+    documents = statement.computation.documents
+    if not documents:
+        return [_p(NO_DOCUMENTS)]
+    rows: list[tuple[str, str]] = []
+    for label in documents:
+        names = attachments.files.get(label, ())
+        if names:
+            rows.append(("☑", f"{label} — jointe à l'état de frais : {', '.join(names)}"))
+        elif label in attachments.by_post:
+            rows.append(("☐", f"{label} — envoyée par courrier"))
+        else:
+            rows.append(("☐", f"{label} — à envoyer avec ce récapitulatif"))
+    data = [[mark, _cell(text, BODY, LIST_COLUMNS[1], padding=0)] for mark, text in rows]
+    return [Table(data, colWidths=LIST_COLUMNS, style=LIST_STYLE, hAlign="LEFT")]
 
 
 def _bullets(bullet: str, texts: Iterable[str]) -> list[Flowable]:
@@ -598,15 +698,17 @@ def _bullets(bullet: str, texts: Iterable[str]) -> list[Flowable]:
 # --- drawn flowables: fixed layouts, drawn directly (several times cheaper than paragraphs) ----
 
 
-class _Header(Flowable):  # type: ignore[misc]
-    """The académie and the statement's reference, a rule, and the title."""
+class Header(Flowable):  # type: ignore[misc]
+    """The académie and the document's reference (and status), a rule, and the title; also the
+    annual statement's (client/pdf/annual.py)."""
 
     HEIGHT = 60
 
-    def __init__(self, academie: str, statement_id: int, status: str) -> None:
+    def __init__(self, academie: str, title: str, reference: str, status: str = "") -> None:
         super().__init__()
         self.academie = academie
-        self.reference = f"État de frais n° {statement_id}"
+        self.title = title
+        self.reference = reference
         self.status = status
         self.spaceAfter = 2
 
@@ -621,10 +723,11 @@ class _Header(Flowable):  # type: ignore[misc]
         canvas.drawString(0, top - 11, self.academie)
         canvas.setFont(REGULAR, 9)
         canvas.drawRightString(right, top - 10, self.reference)
-        canvas.setFont(BOLD, 9)
-        canvas.drawRightString(right, top - 22, self.status)
-        canvas.setFont(REGULAR, 9)
-        canvas.drawRightString(right - stringWidth(self.status, BOLD, 9), top - 22, "Statut : ")
+        if self.status:
+            canvas.setFont(BOLD, 9)
+            canvas.drawRightString(right, top - 22, self.status)
+            canvas.setFont(REGULAR, 9)
+            canvas.drawRightString(right - stringWidth(self.status, BOLD, 9), top - 22, "Statut : ")
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 8)
         canvas.drawString(0, top - 23, "Division des examens et concours")
@@ -632,12 +735,16 @@ class _Header(Flowable):  # type: ignore[misc]
         canvas.setLineWidth(1)
         canvas.line(0, top - 30, right, top - 30)
         canvas.setFillColor(ACCENT)
-        canvas.setFont(BOLD, 15)
-        canvas.drawString(0, 4, TITLE)
+        size = 15.0  # a long title is set smaller rather than cut
+        while size > 10 and stringWidth(self.title, BOLD, size) > right:
+            size -= 0.5
+        canvas.setFont(BOLD, size)
+        canvas.drawString(0, 4, self.title)
 
 
-class _Heading(Flowable):  # type: ignore[misc]
-    """A section title, kept with what follows unless the section may split."""
+class Heading(Flowable):  # type: ignore[misc]
+    """A section title, kept with what follows unless the section may split (also the
+    annual statement's, client/pdf/annual.py)."""
 
     def __init__(self, title: str, *, keep_with_next: bool = True) -> None:
         super().__init__()

@@ -1,0 +1,107 @@
+"""Wire models of the administrator's routes (/admin) and of the offices' rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from client.api.models import Role
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Account(Wire):
+    id: int
+    login: str
+    first_name: str
+    last_name: str
+    email: str | None
+    role: Role
+    academic: bool
+    active: bool
+    locked: bool  # failed log-ins make the next ones wait
+    offices: list[str]
+    centres: list[int]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class AccountIn(BaseModel):
+    first_name: str
+    last_name: str
+    email: str | None = None
+    role: Role
+    # An académie account logs in through the directory; any other gets a temporary password.
+    academic: bool = True
+    offices: list[str] = Field(default_factory=list)
+    centres: list[int] = Field(default_factory=list)
+
+
+class RolesIn(BaseModel):
+    role: Role
+    offices: list[str] = Field(default_factory=list)
+    centres: list[int] = Field(default_factory=list)
+
+
+class AccountCreated(Wire):
+    account: Account
+    temporary_password: str | None  # once, for a local account
+
+
+class AuditEvent(Wire):
+    id: int
+    at: dt.datetime
+    actor: str | None
+    action: str
+    target_type: str
+    target_id: str | None
+    summary: str
+    details: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit log is narrowed to (all optional); not a wire body but query parameters."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def params(self) -> dict[str, str]:
+        return {
+            key: value.isoformat() if isinstance(value, dt.date) else str(value)
+            for key, value in asdict(self).items()
+            if value not in (None, "")
+        }
+
+
+class OfficeSettings(Wire):
+    office: str
+    service_done_required: bool
+    documents_required: bool = False
+    updated_at: dt.datetime | None
+    updated_by: str | None
+
+
+class OfficeSettingsIn(BaseModel):
+    service_done_required: bool
+    documents_required: bool | None = None
+
+
+class OfficeSession(Wire):
+    """A session as the offices' list reads it: which office organises it."""
+
+    id: int
+    code: str
+    name: str
+    office: str
