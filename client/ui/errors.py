@@ -23,6 +23,8 @@ def message_for(error: BaseException) -> str:
         )
     if isinstance(error, errors.SessionExpired):
         return _tr("errors", "Votre session a expiré. Reconnectez-vous pour continuer.")
+    if isinstance(error, errors.ServerUnavailable):
+        return error.detail
     if isinstance(error, errors.ServerError):
         return _tr(
             "errors",

@@ -1,6 +1,4 @@
-"""The main window: the log-in screen, then the workspace of the person's role; and `run()`,
-the Qt side of the `imagin` entry point (application object, French, Qt's messages, the crash
-dialog), which `client.app` calls so as to stay Qt-free.
+"""The main window: the log-in screen, then the workspace of the person's role.
 
 Menus: Fichier (Mon profil, Actualiser, Se déconnecter, Quitter) and Aide (Aide contextuelle,
 Guide utilisateur, À propos). The help pane (`client.ui.help`) sits on the right and follows
@@ -12,53 +10,35 @@ from __future__ import annotations
 
 import base64
 import logging
-import signal
-import sys
-import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QByteArray,
-    QCoreApplication,
-    QLibraryInfo,
-    QLocale,
-    QMessageLogContext,
     Qt,
     QTimer,
-    QtMsgType,
-    QTranslator,
     Signal,
-    qInstallMessageHandler,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
-    QGridLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSizePolicy,
-    QSpacerItem,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from client.ui import app_style
+from client.ui.context import AppContext
 from client.ui.login.page import LoginPage
-from client.ui.login.session import AppContext
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 from client.ui.workspace_tabs import WorkspaceTabs
 
 if TYPE_CHECKING:
-    from client.api.client import ImaginClient
     from client.api.models import Role, Tokens
-    from client.app import CrashHandler
-    from client.settings import Settings
-    from client.ui.login.session import StartupSettings
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def _build_help(self) -> None:
         try:
-            from client.ui.help import HelpPane
+            from client.ui.help.pane import HelpPane
         except ImportError:
             # HOOK: the help pane (client.ui.help.HelpPane) is not available in this build;
             # F1 and the guide say so instead of failing.
@@ -280,6 +260,7 @@ class MainWindow(QMainWindow):
             ctx.save_settings()
         self._open_workspace(tokens.user.role)
         self._update_actions()
+        self._quote_rates()
         tokens_store = ctx.raw_api.tokens
         if tokens_store.remember and not tokens_store.persistent:
             self.bar.info(tokens_store.unavailable_message or "")
@@ -306,25 +287,40 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         if role is Role.INTERVENANT:
             from client.ui.assignment.declarations import DeclarationsPage
-            from client.ui.missions.workspace import MissionsWorkspace
 
             return [
-                (self.tr("Saisie états de frais mission"), lambda: MissionsWorkspace(ctx)),
+                (self.tr("Saisie états de frais mission"), self._missions_workspace),
                 (self.tr("Mes déclarations pour les jurys"), lambda: DeclarationsPage(ctx)),
             ]
         if role in (Role.GESTIONNAIRE, Role.ADMIN):
-            from client.ui.assignment.review import AssignmentWorkspace
+            from client.ui.assignment.workspace import AssignmentWorkspace
             from client.ui.dec.workstation import DecWorkstation
 
-            return [
+            tabs: list[tuple[str, Callable[[], QWidget]]] = [
                 (self.tr("États de frais"), lambda: DecWorkstation(ctx)),
                 (self.tr("Affectation des intervenants"), lambda: AssignmentWorkspace(ctx)),
             ]
+            if role is Role.ADMIN:
+                from client.ui.admin.workspace import AdministrationWorkspace
+
+                tabs.append((self.tr("Administration"), lambda: AdministrationWorkspace(ctx)))
+            return tabs
+        if role is Role.CHEF_CENTRE:
+            from client.ui.centre.workspace import CentreWorkspace
+
+            return [(self.tr("Missions de mon centre"), lambda: CentreWorkspace(ctx))]
         text = self.tr(
             "Aucun écran n'est encore disponible pour votre profil dans cette version "
             "d'IMAG'IN. Contactez la division des examens et concours."
         )
         return [(self.tr("IMAG'IN"), lambda: _Placeholder(text))]
+
+    def _missions_workspace(self) -> QWidget:
+        from client.ui.missions.workspace import MissionsWorkspace
+
+        workspace = MissionsWorkspace(self.ctx)
+        workspace.profile_requested.connect(self.show_profile)
+        return workspace
 
     def _drop_workspace(self) -> None:
         tabs, self.workspace_tabs, self.workspace = self.workspace_tabs, None, None
@@ -338,9 +334,12 @@ class MainWindow(QMainWindow):
     def _show_login(self) -> None:
         self._drop_workspace()
         self.ctx.identity = None
+        self.ctx.prefetched.clear()
         self.stack.setCurrentWidget(self.login_page)
         self.bar.hide()
         self._update_actions()
+        if self.help_pane is not None:
+            self.help_pane.set_rates_source(None)
         self.sync_help()
 
     def log_out(self) -> None:
@@ -352,12 +351,9 @@ class MainWindow(QMainWindow):
         # The log-in form waits for the server's answer: a new session opened meanwhile
         # would otherwise be forgotten by the end of this one.
         self.login_page.set_busy(True, self.tr("Déconnexion…"))
-        self.ctx.runner.run(
-            api.log_out,
-            on_success=lambda _: self._after_log_out(),
-            on_failure=lambda _: self._after_log_out(),
-            key="logout",
-        )
+        Op(self, api.log_out, latest="logout").on_success(
+            lambda _: self._after_log_out()
+        ).on_failure(lambda _: self._after_log_out()).run(self.ctx.runner)
 
     def _after_log_out(self) -> None:
         self.login_page.after_log_out(self.tr("Vous êtes déconnecté(e)."))
@@ -370,7 +366,7 @@ class MainWindow(QMainWindow):
         log.info("session lost; back to the log-in screen")
         self._show_login()
         api = self.ctx.raw_api
-        self.ctx.runner.run(api.tokens.forget, key="forget-tokens")
+        Op(self, api.tokens.forget, latest="forget-tokens").run(self.ctx.runner)
         text = self.tr(
             "{0} Ce que vous étiez en train de saisir est conservé sur ce poste."
         ).format(message or self.tr("Votre session a expiré. Reconnectez-vous pour continuer."))
@@ -403,6 +399,17 @@ class MainWindow(QMainWindow):
     def _on_profile_closed(self) -> None:
         self.profile_dialog = None
 
+    def _quote_rates(self) -> None:
+        """The help quotes the rates of the tariffs this session's server serves."""
+        if self.help_pane is None:
+            return
+        from client.ui.help import rates, topics
+
+        api = self.ctx.api
+        self.help_pane.set_rates_source(
+            lambda: rates.load(api.tariffs, topics.all_pages()), self.ctx.runner
+        )
+
     def sync_help(self) -> None:
         """The help pane follows the page shown, not only the focus (a page change does not
         always move the focus, for instance while the window is not active)."""
@@ -433,7 +440,7 @@ class MainWindow(QMainWindow):
 
     def show_guide(self) -> None:
         try:
-            from client.ui.help import show_guide
+            from client.ui.help.guide import show_guide
         except ImportError:
             # HOOK: client.ui.help.show_guide(parent) opens the user guide.
             self.bar.info(self.tr("Le guide utilisateur n'est pas disponible dans cette version."))
@@ -482,234 +489,3 @@ class MainWindow(QMainWindow):
         self._remember_geometry()
         self.ctx.save_settings()
         event.accept()
-
-
-# --- the Qt side of `imagin` (client/app.py stays Qt-free) ---------------------------------
-
-APPLICATION_NAME = "IMAG'IN"
-ORGANISATION_NAME = "Académie d'Amiens"
-ORGANISATION_DOMAIN = "ac-amiens.fr"
-
-_keep_alive: list[Any] = []  # the translator and the signal timer outlive run()'s scope
-
-
-def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    """Qt's warnings go to the log like everything else, not to a console nobody reads."""
-    levels = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }
-    where = f" ({context.file}:{context.line})" if context.file else ""
-    logging.getLogger("qt").log(levels.get(mode, logging.WARNING), "%s%s", message, where)
-
-
-def crash_message(log_path: Path | None) -> tuple[str, str]:
-    """The crash dialog's text and its details, in French."""
-    tr = QCoreApplication.translate
-    text = tr("crash", "IMAG'IN a rencontré une erreur inattendue.")
-    where = str(log_path) if log_path is not None else tr("crash", "la sortie d'erreur")
-    details = tr(
-        "crash",
-        "Votre saisie en cours est conservée sur ce poste.\n\n"
-        "Le détail a été enregistré dans {0}.\n\n"
-        "Vous pouvez continuer à travailler. Si le problème se reproduit, quittez puis "
-        "relancez IMAG'IN et transmettez ce fichier à l'assistance de la division des "
-        "examens et concours.",
-    ).format(where)
-    return text, details
-
-
-def show_crash_dialog(log_path: Path | None, parent: QWidget | None = None) -> None:
-    """Explains an unexpected error instead of a silent exit; quits if the person asks to."""
-    app = QApplication.instance()
-    if app is None:
-        return
-    tr = QCoreApplication.translate
-    text, details = crash_message(log_path)
-    box = QMessageBox(parent or QApplication.activeWindow())
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(tr("crash", "Erreur inattendue"))
-    box.setText(text)
-    box.setInformativeText(details)
-    keep = box.addButton(tr("crash", "&Continuer"), QMessageBox.ButtonRole.AcceptRole)
-    leave = box.addButton(tr("crash", "&Quitter IMAG'IN"), QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    # Wide enough for the log file's path on one line (a message box sizes itself narrow).
-    layout = box.layout()
-    if isinstance(layout, QGridLayout):
-        width = box.fontMetrics().horizontalAdvance(str(log_path or "")) + 160
-        spacer = QSpacerItem(max(width, 460), 0, QSizePolicy.Policy.Minimum)
-        layout.addItem(spacer, layout.rowCount(), 0, 1, layout.columnCount())
-    box.exec()
-    if box.clickedButton() is leave:
-        app.quit()
-
-
-def install_french(app: QApplication) -> None:
-    """French everywhere Qt writes words or numbers itself (dialog buttons, file dialogs)."""
-    french = QLocale(QLocale.Language.French, QLocale.Country.France)
-    QLocale.setDefault(french)
-    translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    translator = QTranslator(app)
-    if translator.load(french, "qtbase", "_", translations):
-        app.installTranslator(translator)
-        _keep_alive.append(translator)
-    else:
-        log.info("qtbase_fr translations not found in %s", translations)
-
-
-def make_application(argv: list[str]) -> QApplication:
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv)
-    app.setApplicationName(APPLICATION_NAME)
-    app.setApplicationDisplayName(APPLICATION_NAME)
-    app.setOrganizationName(ORGANISATION_NAME)
-    app.setOrganizationDomain(ORGANISATION_DOMAIN)
-    app.setDesktopFileName("imagin")
-    return app
-
-
-def quit_on_signals(app: QApplication) -> None:
-    """Ctrl+C in a terminal, or a system shutdown, closes the application properly (the demo
-    server with it) instead of killing it mid-write."""
-
-    def handler(number: int, _frame: object) -> None:
-        log.info("signal %s received: quitting", number)
-        app.quit()
-
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
-    # Python runs signal handlers only between byte-codes: wake it up now and then.
-    timer = QTimer(app)
-    timer.timeout.connect(lambda: None)
-    timer.start(300)
-    _keep_alive.append(timer)
-
-
-def start_demo(ctx: AppContext, window: MainWindow) -> Any:
-    """Starts the demonstration server in the background; the log-in screen waits for it."""
-    from client.demo import DemoServer, DemoServerError
-    from client.ui.errors import message_for
-
-    demo = DemoServer()
-    login = window.login_page
-    login.set_busy(True, login.tr("Démarrage du serveur de démonstration et création des données…"))
-
-    def ready(_: object) -> None:
-        ctx.raw_api.http.base_url = demo.url
-        login.set_server(demo.url)
-        login.set_demo_accounts(demo.accounts)
-        login.set_busy(False)
-        if demo.accounts:
-            login.show_info(
-                login.tr(
-                    "Serveur de démonstration prêt. Double-cliquez sur un compte ci-dessous "
-                    "pour remplir le formulaire."
-                )
-            )
-        else:
-            login.show_info(login.tr("Serveur de démonstration prêt."))
-        login.focus_first_field()
-
-    def failed(error: BaseException) -> None:
-        login.set_busy(False)
-        text = str(error) if isinstance(error, DemoServerError) else message_for(error)
-        login.show_error(text)
-
-    ctx.runner.run(demo.start, on_success=ready, on_failure=failed, key="demo-server")
-    return demo
-
-
-def run(
-    argv: list[str],
-    *,
-    startup: StartupSettings,
-    server_override: str | None,
-    demo: bool,
-    log_path: Path | None,
-    crash: CrashHandler | None = None,
-    probe: str | None = None,
-    started: float | None = None,
-) -> int:
-    """Creates the application and the window, runs until the window closes.
-
-    `probe`: a marker to print (with the time) when the log-in window is first shown, after
-    which the application quits (bench/client_startup.py).
-    """
-    started = time.perf_counter() if started is None else started
-    app = make_application(argv)
-    if crash is not None:
-        crash.show = show_crash_dialog
-    quit_on_signals(app)
-    qInstallMessageHandler(qt_message_handler)
-    install_french(app)
-    app_style.apply(app)
-
-    from client.ui.login.page import DEFAULT_SERVER
-    from client.ui.login.session import LazyApi
-    from client.ui.tasks import TaskRunner
-
-    server = startup.server_url or DEFAULT_SERVER
-    opened: list[Any] = []  # the one httpx.Client of the run, once built
-
-    def load_settings() -> Settings:
-        from client import settings as settings_io
-
-        settings = settings_io.load()
-        if server_override:
-            settings.server_url = server_override
-        return settings
-
-    def build_api() -> ImaginClient:
-        from client.api.client import ImaginClient, make_http
-        from client.api.tokens import TokenStore
-
-        http = make_http(server)
-        opened.append(http)
-        return ImaginClient(http, TokenStore())
-
-    lazy_api = LazyApi(build_api)
-    runner = TaskRunner(app)
-    ctx = AppContext(
-        api=cast("ImaginClient", lazy_api),
-        runner=runner,
-        startup=startup,
-        settings_loader=load_settings,
-        log_path=log_path,
-        demo=demo,
-    )
-    window = MainWindow(ctx)
-
-    if probe is not None:
-
-        def report() -> None:
-            elapsed = time.perf_counter() - started
-            sys.stdout.write(f"{probe} shown_at={time.time():.6f} main={elapsed:.4f}\n")
-            sys.stdout.flush()
-            app.quit()
-
-        window.login_shown.connect(report)
-
-    demo_server = None
-    if demo and probe is None:
-        demo_server = start_demo(ctx, window)
-    elif probe is None:
-        window.login_page.try_remembered()
-    window.show()
-    # The typed settings and the API client (httpx, TLS, wire models, keyring) are made
-    # ready while the person types.
-    runner.run(lambda: (ctx.settings, lazy_api.get()), key="warm-up")
-    log.info("IMAG'IN shown in %.3f s (server %s)", time.perf_counter() - started, server)
-    try:
-        code = app.exec()
-    finally:
-        runner.wait_for_done(10_000)
-        for http in opened:
-            http.close()
-        if demo_server is not None:
-            demo_server.stop()
-    return int(code)

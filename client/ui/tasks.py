@@ -1,7 +1,7 @@
-"""The one background-operation helper: no network or disk call ever runs on the GUI thread.
+"""The worker threads under `client.ui.ops`: no network or disk call ever runs on the GUI thread.
 
-    runner.run(lambda: api.statement(42), on_success=self.on_statement, on_failure=self.on_error,
-               key="statement")
+Screens do not call the runner themselves: they build an `Op` (`client.ui.ops`), which owns
+the parent's lifetime and the failure path, and hand it the application's one runner.
 
 The function runs on a worker thread; its result or exception comes back on the GUI thread
 through a queued signal. A newer task with the same `key` supersedes an older one: the older
@@ -15,9 +15,12 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+if TYPE_CHECKING:
+    from client.ui.guard import SessionGuard
 
 log = logging.getLogger(__name__)
 _numbers = itertools.count(1)
@@ -98,20 +101,10 @@ class TaskRunner(QObject):
         self._relay.progressed.connect(self._on_progress)
         self._latest: dict[str, Task] = {}
         self._running: dict[int, Task] = {}
+        # Told of every failure first (set by the application's context): a lost session.
+        self.guard: SessionGuard | None = None
 
-    def run(
-        self,
-        fn: Callable[[], Any],
-        *,
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[BaseException], None] | None = None,
-        key: str | None = None,
-    ) -> Task:
-        return self.run_task(
-            lambda _task: fn(), on_success=on_success, on_failure=on_failure, key=key
-        )
-
-    def run_task(
+    def start(
         self,
         fn: Callable[[Task], Any],
         *,
@@ -120,7 +113,7 @@ class TaskRunner(QObject):
         on_progress: Callable[[int, int], None] | None = None,
         key: str | None = None,
     ) -> Task:
-        """Like `run`, for long work that reports progress and checks `task.cancelled`."""
+        """Runs `fn(task)` on a worker; for `client.ui.ops.Op`, which types and guards it."""
         task = Task(fn, on_success, on_failure, on_progress, key)
         task.relay = self._relay
         if key is not None:

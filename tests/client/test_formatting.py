@@ -5,7 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from client.formatting import date_fr, euros, long_date, number, period, plural, time_fr
+from client.formatting import (
+    date_fr,
+    deadline_fr,
+    euros,
+    long_date,
+    number,
+    period,
+    plural,
+    time_fr,
+)
 
 NNBSP = "\u202f"  # between thousands
 NBSP = "\u00a0"  # before the euro sign
@@ -101,3 +110,11 @@ def test_plural_takes_the_singular_for_zero_and_one(count, expected):
 def test_plural_of_a_decimal_quantity():
     assert plural(Decimal("1.5"), "heure", "heures") == "1,5 heure"
     assert plural(Decimal("3.5"), "heure", "heures") == "3,5 heures"
+
+
+def test_the_deadline_says_where_today_stands() -> None:
+    day = dt.date(2026, 8, 31)
+    assert deadline_fr(day, 61) == "31/08/2026 (dans 61 jours)"
+    assert deadline_fr(day, 1) == "31/08/2026 (dans 1 jour)"
+    assert deadline_fr(day, 0) == "31/08/2026 (aujourd'hui)"
+    assert deadline_fr(day, -3) == "31/08/2026 (dépassée depuis 3 jours)"

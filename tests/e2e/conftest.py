@@ -19,21 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import keyring
 import pytest
-from PySide6.QtCore import QUrl
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from client.api.client import ImaginClient, make_http
 from client.api.tokens import TokenStore
 from client.settings import Settings as ClientSettings
-from client.ui.login.session import AppContext
+from client.ui.context import AppContext
 from client.ui.main_window import MainWindow
+from client.ui.statement import dialogs
 from client.ui.tasks import TaskRunner
 from server_stub.core.database import make_engine, make_session_factory
 from server_stub.core.migrate import upgrade
-from tests.client.ui.conftest import MemoryKeyring
+from tests.fixtures import MemoryKeyring, Opened
 from tests.server_stub.factories import World
 
 TODAY = dt.date(2026, 7, 1)
@@ -64,12 +63,14 @@ class LiveServer:
             "IMAGIN_DATABASE_URL": f"sqlite:///{self.database}",
             "IMAGIN_TODAY": TODAY.isoformat(),
         }
-        self.process = subprocess.Popen(
-            [str(SERVER_BIN), "serve", "--port", str(self.port), "--log-level", "warning"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # Its output beside its database, to read when a test meets a server error.
+        with (self.database.parent / "server.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(SERVER_BIN), "serve", "--port", str(self.port), "--log-level", "warning"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -115,27 +116,26 @@ def server(database: tuple[Path, Engine]) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(autouse=True)
-def own_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
+def applications_look(the_applications_look: None) -> None:
+    """The screens as people see them (tests/fixtures.py)."""
 
 
-@dataclass
-class Opened:
-    urls: list[QUrl]
+@pytest.fixture(autouse=True)
+def keyring_in_memory(memory_keyring: MemoryKeyring) -> MemoryKeyring:
+    return memory_keyring
 
-    def __call__(self, url: QUrl) -> bool:
-        self.urls.append(url)
-        return True
+
+@pytest.fixture(autouse=True)
+def errors_are_announced(no_unexpected_errors: None) -> None:
+    """An unexpected failure the application only logs fails the test (tests/fixtures.py)."""
 
 
 @pytest.fixture
-def app(qtbot: Any, qapp: Any, server: LiveServer, tmp_path: Path) -> Iterator[MainWindow]:
-    """The application's main window, talking to the live server over TCP."""
+def app(
+    qtbot: Any, qapp: Any, server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """The application's main window, talking to the live server over TCP. At the end, an
+    entry left unsaved is left as a person would close the window: its draft stays."""
     runner = TaskRunner()
     api = ImaginClient(make_http(server.url), TokenStore())
     ctx = AppContext(
@@ -145,14 +145,16 @@ def app(qtbot: Any, qapp: Any, server: LiveServer, tmp_path: Path) -> Iterator[M
         settings_path=tmp_path / "settings.json",
         data_folder=tmp_path / "data",
         log_path=tmp_path / "imagin.log",
-        open_url=Opened([]),
+        open_url=Opened(),
     )
     window = MainWindow(ctx)
-    qtbot.addWidget(window)
     window.resize(1280, 800)
     with qtbot.waitSignal(window.login_shown):
         window.show()
     yield window
+    monkeypatch.setattr(dialogs, "ask_close", lambda parent: dialogs.CloseChoice.DISCARD)
+    window.close()
+    window.deleteLater()
     runner.wait_for_done()
     qapp.sendPostedEvents()
     qapp.processEvents()

@@ -136,7 +136,11 @@ def test_first_log_in_then_a_correction_filled_saved_reopened_and_validated(
     again = open_editor(qtbot, app, statement.id)
     assert page(again, Step.SERVICE).inputs_of(JUNE_15)["copies"].value() == 42
     qtbot.mouseClick(again.steps.button(Step.RECAP), Qt.MouseButton.LeftButton)
-    monkeypatch.setattr(dialogs, "confirm_validation", lambda parent: True)
+    monkeypatch.setattr(
+        dialogs,
+        "confirm_validation",
+        lambda parent, pledges, *_warnings_and_deadline: {"accurate": True, "no_overtime": True},
+    )
     with qtbot.waitSignal(again.statement_changed, timeout=10_000) as validated:
         qtbot.mouseClick(again.validate_button, Qt.MouseButton.LeftButton)
     assert validated.args[0].status is Status.SUBMITTED

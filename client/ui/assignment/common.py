@@ -1,4 +1,4 @@
-"""What the assignment screens share: their tables, how a failure is shown, letters on disk."""
+"""What the assignment screens share: their tables and letters on disk."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from client.api.assignment import AssignmentApi
 from client.api.assignment_models import LetterPdf
-from client.ui.errors import message_for
-from client.ui.login.session import AppContext
-from client.ui.missions.recaps import write_atomically
-from client.ui.models.assignment_tables import Column, RowsModel, RowsProxy
-from client.ui.widgets import MessageBar
+from client.recaps import write_atomically
+from client.ui.context import AppContext
+from client.ui.models.rows import Column, RowsModel, RowsProxy
+from client.ui.ops import Op
+from client.ui.widgets import MessageBar, RowsView
 
 log = logging.getLogger(__name__)
 
@@ -47,38 +47,19 @@ class Table(Generic[T]):
         self.model: RowsModel[T] = RowsModel(columns)
         self.proxy = RowsProxy()
         self.proxy.setSourceModel(self.model)
-        view = QTableView(parent)
+        view = RowsView(name, multi=multi, parent=parent)
         view.setModel(self.proxy)
         view.setSortingEnabled(True)
         view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(
-            QAbstractItemView.SelectionMode.ExtendedSelection
-            if multi
-            else QAbstractItemView.SelectionMode.SingleSelection
-        )
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside
-        view.setWordWrap(False)
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(stretch is None)
-        if stretch is not None:
-            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        view.setAccessibleName(name)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.fit_columns(stretch=stretch, max_width=max_width)
         self.view = view
         self._stretch = stretch
         self._max_width = max_width
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
-        header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            if column != self._stretch:
-                header.resizeSection(column, min(header.sectionSize(column), self._max_width))
+        self.view.fit_columns(stretch=self._stretch, max_width=self._max_width)
 
     def selected(self) -> list[T]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
@@ -102,13 +83,6 @@ class Table(Generic[T]):
                 self.select_row(number)
                 return True
         return False
-
-
-def show_failure(ctx: AppContext, bar: MessageBar, error: BaseException) -> None:
-    """A failure in the message bar, in French; a lost session also tells the main window."""
-    if not ctx.guard.check(error):
-        log.info("assignment call failed: %r", error)
-    bar.error(message_for(error))
 
 
 def letters_folder(ctx: AppContext) -> Path:
@@ -145,14 +119,11 @@ def download_letter(
             bar.warning(
                 bar.tr(
                     "Convocation enregistrée dans {0}, mais aucune application n'a pu l'ouvrir."
-                ).format(path)
+                ).format(path),
+                bar.tr("Afficher le dossier"),
+                lambda: ctx.open_url(QUrl.fromLocalFile(str(path.parent))),
             )
         if on_saved is not None:
             on_saved(path)
 
-    ctx.runner.run(
-        work,
-        on_success=saved,
-        on_failure=lambda error: show_failure(ctx, bar, error),
-        key=f"letter-{letter_id}",
-    )
+    Op(bar, work, bar=bar, latest=f"letter-{letter_id}").on_success(saved).run(ctx.runner)

@@ -37,9 +37,9 @@ from client.api.assignment_models import (
 )
 from client.api.models import HalfDay
 from client.ui import app_style
-from client.ui.assignment.common import Table, assignment_api, download_letter, show_failure
+from client.ui.assignment.common import Table, assignment_api, download_letter
+from client.ui.context import AppContext
 from client.ui.errors import field_messages, message_for
-from client.ui.login.session import AppContext
 from client.ui.models.assignment_tables import (
     my_assignment_columns,
     my_competence_columns,
@@ -47,6 +47,7 @@ from client.ui.models.assignment_tables import (
     paper_columns,
     unavailability_columns,
 )
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class DeclarationsPage(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty("helpTopic", "declarations")
         self.ctx = ctx
         self.api = assignment_api(ctx)
         self._papers: list[PaperChoice] = []
@@ -143,9 +145,21 @@ class DeclarationsPage(QWidget):
         self.bar.action_triggered.connect(self.refresh)
         layout.addWidget(self.bar)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._competences_tab(), self.tr("&Compétences"))
-        self.tabs.addTab(self._unavailability_tab(), self.tr("&Indisponibilités"))
-        self.tabs.addTab(self._missions_tab(), self.tr("&Missions et convocations"))
+        for tab, title, topic in (
+            (self._competences_tab(), self.tr("&Compétences"), "declarations.competences"),
+            (
+                self._unavailability_tab(),
+                self.tr("&Indisponibilités"),
+                "declarations.unavailability",
+            ),
+            (
+                self._missions_tab(),
+                self.tr("&Missions et convocations"),
+                "declarations.missions",
+            ),
+        ):
+            tab.setProperty("helpTopic", topic)
+            self.tabs.addTab(tab, title)
         layout.addWidget(self.tabs, 1)
         self._update_buttons()
 
@@ -321,10 +335,11 @@ class DeclarationsPage(QWidget):
 
         def failed(error: BaseException) -> None:
             self._pending_loads -= 1
-            self.ctx.guard.check(error)
             self.bar.error(message_for(error), action=self.tr("&Réessayer"))
 
-        self.ctx.runner.run(fn, on_success=done, on_failure=failed, key=f"declarations-{key}")
+        Op(self, fn, latest=f"declarations-{key}").on_success(done).on_failure(failed).run(
+            self.ctx.runner
+        )
 
     # --- competences ----------------------------------------------------------------------
 
@@ -366,12 +381,11 @@ class DeclarationsPage(QWidget):
             self._update_buttons()
             self.changed.emit()
 
-        self.ctx.runner.run(
+        Op(
+            self,
             lambda: self.api.declare_competence(paper.id, subject),
-            on_success=done,
-            on_failure=self._failed,
-            key="declare-competence",
-        )
+            latest="declare-competence",
+        ).on_success(done).on_failure(self._failed).run(self.ctx.runner)
 
     def withdraw_selected_competence(self) -> None:
         competence = self.competences.current()
@@ -389,12 +403,9 @@ class DeclarationsPage(QWidget):
             self._update_buttons()
             self.changed.emit()
 
-        self.ctx.runner.run(
-            lambda: self.api.withdraw_competence(competence.id),
-            on_success=done,
-            on_failure=self._failed,
-            key="withdraw-competence",
-        )
+        Op(
+            self, lambda: self.api.withdraw_competence(competence.id), latest="withdraw-competence"
+        ).on_success(done).on_failure(self._failed).run(self.ctx.runner)
 
     # --- unavailability -------------------------------------------------------------------
 
@@ -449,12 +460,9 @@ class DeclarationsPage(QWidget):
                 app_style.show_field_error(self.period_error, " ".join(fields.values()))
             self._failed(error)
 
-        self.ctx.runner.run(
-            lambda: self.api.declare_unavailability(period),
-            on_success=done,
-            on_failure=failed,
-            key="declare-unavailability",
-        )
+        Op(
+            self, lambda: self.api.declare_unavailability(period), latest="declare-unavailability"
+        ).on_success(done).on_failure(failed).run(self.ctx.runner)
 
     def remove_selected_unavailability(self) -> None:
         row = self.unavailabilities.current()
@@ -468,12 +476,9 @@ class DeclarationsPage(QWidget):
             self._update_buttons()
             self.changed.emit()
 
-        self.ctx.runner.run(
-            lambda: self.api.remove_unavailability(row.id),
-            on_success=done,
-            on_failure=self._failed,
-            key="remove-unavailability",
-        )
+        Op(
+            self, lambda: self.api.remove_unavailability(row.id), latest="remove-unavailability"
+        ).on_success(done).on_failure(self._failed).run(self.ctx.runner)
 
     # --- missions and letters -------------------------------------------------------------
 
@@ -500,12 +505,9 @@ class DeclarationsPage(QWidget):
             self._update_buttons()
             self.changed.emit()
 
-        self.ctx.runner.run(
-            lambda: self.api.withdraw(mission.id, reason or None),
-            on_success=done,
-            on_failure=self._failed,
-            key="withdraw",
-        )
+        Op(
+            self, lambda: self.api.withdraw(mission.id, reason or None), latest="withdraw"
+        ).on_success(done).on_failure(self._failed).run(self.ctx.runner)
 
     def download_selected_letter(self) -> None:
         letter = self.letters.current()
@@ -515,7 +517,7 @@ class DeclarationsPage(QWidget):
     # --- state ----------------------------------------------------------------------------
 
     def _failed(self, error: BaseException) -> None:
-        show_failure(self.ctx, self.bar, error)
+        self.bar.error(message_for(error))
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -20,7 +20,7 @@ from client.ui import app_style
 log = logging.getLogger(__name__)
 
 BAR_COLOUR = "#4a78b0"
-LIMIT_COLOUR = "#a1231b"
+LIMIT_COLOUR = app_style.ERROR_COLOUR
 
 
 class Measure(Enum):

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 from client.api.assignment_models import CentreRef, Need, NeedIn, NeedKind, NeedPatch, PaperChoice
 from client.api.models import HalfDay
 from client.ui import app_style
-from client.ui.assignment.common import Table, assignment_api, show_failure
+from client.ui.assignment.common import Table, assignment_api
+from client.ui.context import AppContext
 from client.ui.errors import field_messages, message_for
-from client.ui.login.session import AppContext
 from client.ui.models.assignment_tables import need_columns
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class NeedDialog(QDialog):
         self.end_date = QDateEdit()
         self.end_date.setCalendarPopup(True)
         self.end_date.setDisplayFormat("dd/MM/yyyy")
+        self.end_date.setAccessibleName(self.tr("Date de retour des copies"))
         self.has_end_date = QCheckBox(self.tr("Retour des copies le :"))
         self.has_end_date.toggled.connect(self.end_date.setEnabled)
         self.end_date.setEnabled(False)
@@ -306,7 +308,9 @@ class NeedDialog(QDialog):
             def work() -> Need:
                 return api.update_need(need.id, patch)
 
-        self.ctx.runner.run(work, on_success=self._saved, on_failure=self._failed, key="need-save")
+        Op(self, work, latest="need-save").on_success(self._saved).on_failure(self._failed).run(
+            self.ctx.runner
+        )
 
     def _saved(self, need: Need) -> None:
         self.saved.emit(need)
@@ -314,7 +318,6 @@ class NeedDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)
-        self.ctx.guard.check(error)
         unplaced: list[str] = []
         for path, text in field_messages(error).items():
             name = path.split(".")[-1]
@@ -336,6 +339,7 @@ class NeedsTab(QWidget):
 
     def __init__(self, ctx: AppContext, bar: MessageBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty("helpTopic", "assignment.needs")
         self.ctx = ctx
         self.bar = bar
         self.api = assignment_api(ctx)
@@ -395,11 +399,8 @@ class NeedsTab(QWidget):
         def work() -> tuple[list[Need], list[PaperChoice], list[CentreRef]]:
             return api.needs(session_id), api.papers(session_id), api.centres()
 
-        self.ctx.runner.run(
-            work,
-            on_success=self._on_loaded,
-            on_failure=lambda error: show_failure(self.ctx, self.bar, error),
-            key="needs",
+        Op(self, work, bar=self.bar, latest="needs").on_success(self._on_loaded).run(
+            self.ctx.runner
         )
 
     def _on_loaded(self, loaded: tuple[list[Need], list[PaperChoice], list[CentreRef]]) -> None:
@@ -487,9 +488,6 @@ class NeedsTab(QWidget):
             self.bar.success(self.tr("Besoin supprimé : {title}.").format(title=need.title))
             self.changed.emit()
 
-        self.ctx.runner.run(
-            lambda: api.delete_need(need.id),
-            on_success=done,
-            on_failure=lambda error: show_failure(self.ctx, self.bar, error),
-            key="need-delete",
-        )
+        Op(self, lambda: api.delete_need(need.id), bar=self.bar, latest="need-delete").on_success(
+            done
+        ).run(self.ctx.runner)

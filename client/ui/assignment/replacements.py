@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
 
 from client.api.assignment_models import Candidate, Replacement, Withdrawal
 from client.ui import app_style
-from client.ui.assignment.common import Table, assignment_api, download_letter, show_failure
-from client.ui.login.session import AppContext
+from client.ui.assignment.common import Table, assignment_api, download_letter
+from client.ui.context import AppContext
+from client.ui.errors import message_for
 from client.ui.models.assignment_tables import (
     RankedCandidate,
     candidate_columns,
     withdrawal_columns,
 )
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class WithdrawalsTab(QWidget):
 
     def __init__(self, ctx: AppContext, bar: MessageBar, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty("helpTopic", "assignment.withdrawals")
         self.ctx = ctx
         self.bar = bar
         self.api = assignment_api(ctx)
@@ -92,12 +95,9 @@ class WithdrawalsTab(QWidget):
         if session_id is None:
             return
         api = self.api
-        self.ctx.runner.run(
-            lambda: api.withdrawals(session_id),
-            on_success=self._on_loaded,
-            on_failure=lambda error: show_failure(self.ctx, self.bar, error),
-            key="withdrawals",
-        )
+        Op(
+            self, lambda: api.withdrawals(session_id), bar=self.bar, latest="withdrawals"
+        ).on_success(self._on_loaded).run(self.ctx.runner)
 
     def _on_loaded(self, rows: list[Withdrawal]) -> None:
         self.table.set_rows(rows)
@@ -126,12 +126,9 @@ class WithdrawalsTab(QWidget):
             )
         )
         api, assignment_id = self.api, withdrawal.assignment.id
-        self.ctx.runner.run(
-            lambda: api.replacements(assignment_id),
-            on_success=self._on_candidates,
-            on_failure=lambda error: show_failure(self.ctx, self.bar, error),
-            key="replacements",
-        )
+        Op(
+            self, lambda: api.replacements(assignment_id), bar=self.bar, latest="replacements"
+        ).on_success(self._on_candidates).run(self.ctx.runner)
 
     def _on_candidates(self, candidates: list[Candidate]) -> None:
         self.candidates.set_rows([RankedCandidate(n, c) for n, c in enumerate(candidates, 1)])
@@ -174,12 +171,9 @@ class WithdrawalsTab(QWidget):
                 return
         api, assignment_id, user_id = self.api, withdrawal.assignment.id, chosen.candidate.user_id
         self.replace_button.setEnabled(False)
-        self.ctx.runner.run(
-            lambda: api.replace(assignment_id, user_id),
-            on_success=self._on_replaced,
-            on_failure=self._on_failed,
-            key="replace",
-        )
+        Op(self, lambda: api.replace(assignment_id, user_id), latest="replace").on_success(
+            self._on_replaced
+        ).on_failure(self._on_failed).run(self.ctx.runner)
 
     def _on_replaced(self, outcome: Replacement) -> None:
         self.last_letter_id = outcome.letter.id
@@ -193,7 +187,7 @@ class WithdrawalsTab(QWidget):
         self.reload()
 
     def _on_failed(self, error: BaseException) -> None:
-        show_failure(self.ctx, self.bar, error)
+        self.bar.error(message_for(error))
         self._update_buttons()
 
     def open_last_letter(self) -> None:

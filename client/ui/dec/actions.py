@@ -14,11 +14,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -39,13 +41,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.api.dec_models import BulkResult, ItemResult, Outcome, ReturnReason, StatementRef
+from client.api.dec_models import (
+    BulkResult,
+    DecQueueRow,
+    ItemResult,
+    Outcome,
+    ReturnReason,
+    StatementRef,
+)
 from client.api.models import Entry, HalfDay, MissionType, PayDay, Statement
 from client.formatting import date_fr, long_date, plural
 from client.ui import app_style
 from client.ui.dec.export import ask_path, write_csv
 from client.ui.errors import message_for
-from client.ui.models.dec_tables import Column, RowsTableModel
+from client.ui.models.rows import Column, RowsModel
+from client.ui.ops import Op
 from client.ui.tasks import Task, TaskRunner
 
 CHUNK = 200
@@ -109,11 +119,12 @@ class ChunkedAction(QObject):
         self.task: Task | None = None
 
     def start(self) -> None:
-        self.task = self._runner.run_task(
-            self._work,
-            on_success=self._on_done,
-            on_failure=self._on_done,  # never raised: `_work` reports its own failure
-            on_progress=lambda done, total: self.progressed.emit(done, total),
+        self.task = (
+            Op.reporting(self, self._work)
+            .on_success(self._on_done)
+            .on_failure(self._on_done)  # never raised: `_work` reports its own failure
+            .on_progress(self.progressed.emit)
+            .run(self._runner)
         )
 
     def cancel(self) -> None:
@@ -274,7 +285,7 @@ class ReportDialog(QDialog):
             for r in report.failed
         ] + [ReportLine(i, names(i), not_sent, not_sent) for i in report.not_sent]
         self.lines = lines
-        self.model: RowsTableModel[ReportLine] = RowsTableModel(
+        self.model: RowsModel[ReportLine] = RowsModel(
             [
                 Column(self.tr("N°"), lambda line: str(line.id), numeric=True),
                 Column(self.tr("Intervenant"), lambda line: line.intervenant),
@@ -320,13 +331,11 @@ class ReportDialog(QDialog):
     def export_to(self, path: Path) -> None:
         headings = [self.tr("N°"), self.tr("Intervenant"), self.tr("Résultat"), self.tr("Motif")]
         rows = self.csv_rows()
-        self._runner.run(
-            lambda: write_csv(path, headings, rows),
-            on_success=lambda n: self.status.setText(
+        Op(self, lambda: write_csv(path, headings, rows)).on_success(
+            lambda n: self.status.setText(
                 self.tr("Compte rendu enregistré ({0} lignes) : {1}").format(n, path)
-            ),
-            on_failure=lambda error: self.status.setText(message_for(error)),
-        )
+            )
+        ).on_failure(lambda error: self.status.setText(message_for(error))).run(self._runner)
 
     def on_export(self) -> None:
         path = ask_path(
@@ -353,6 +362,109 @@ def outcome_text_label(result: ItemResult) -> str:
 
 
 # --- dialogs asking for what an action needs -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalSummary:
+    """What a bulk "Valider" is about to approve: how many rows carry each anomaly, how many
+    lack the constat de service fait, and which rows carry neither."""
+
+    total: int
+    by_anomaly: list[tuple[str, int]]  # (label, rows), most frequent first
+    without_service_done: int
+    clean_ids: list[int]
+
+    @property
+    def flagged(self) -> int:
+        return self.total - len(self.clean_ids)
+
+
+def approval_summary(rows: Sequence[DecQueueRow], labels: dict[str, str]) -> ApprovalSummary:
+    counts: dict[str, int] = {}
+    for row in rows:
+        for code in dict.fromkeys(row.anomaly_codes):
+            label = labels.get(code, code)
+            counts[label] = counts.get(label, 0) + 1
+    return ApprovalSummary(
+        total=len(rows),
+        by_anomaly=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
+        without_service_done=sum(1 for row in rows if not row.service_done),
+        clean_ids=[r.id for r in rows if not r.anomaly_codes and r.service_done],
+    )
+
+
+class ApprovalDialog(QDialog):
+    """Before a bulk "Valider": the counts by anomaly and of missing constats de service fait,
+    and the choice to leave the flagged statements out (ticked by default)."""
+
+    def __init__(self, summary: ApprovalSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = summary
+        count = plural(summary.total, self.tr("état de frais"), self.tr("états de frais"))
+        self.setWindowTitle(self.tr("Valider {0}").format(count))
+        layout = QVBoxLayout(self)
+        lines = [f"<p>{escape(self.tr('Vous allez valider {0}.').format(count))}</p>"]
+        items = [
+            escape(self.tr("{0} : {1}").format(label, plural(n, "état", "états")))
+            for label, n in summary.by_anomaly
+        ]
+        if summary.without_service_done:
+            items.append(
+                escape(
+                    self.tr("Service fait non constaté : {0}").format(
+                        plural(summary.without_service_done, "état", "états")
+                    )
+                )
+            )
+        if items:
+            lines.append(f"<p><b>{escape(self.tr('Signalés :'))}</b></p>")
+            lines.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+        else:
+            lines.append(
+                f"<p>{escape(self.tr('Aucune anomalie ; le service fait est constaté pour tous.'))}"
+                "</p>"
+            )
+        self.text = QLabel("".join(lines))
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setAccessibleName(self.text.text())
+        layout.addWidget(self.text)
+        self.leave_out = QCheckBox(
+            self.tr("&Laisser de côté les {0} signalés (ne valider que les {1} autres)").format(
+                summary.flagged, len(summary.clean_ids)
+            )
+        )
+        self.leave_out.setChecked(summary.flagged > 0)
+        self.leave_out.setVisible(summary.flagged > 0)
+        self.leave_out.toggled.connect(self._update)
+        layout.addWidget(self.leave_out)
+        self.buttons = QDialogButtonBox()
+        self.validate_button = self.buttons.addButton(
+            self.tr("&Valider"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        cancel = self.buttons.addButton(self.tr("A&nnuler"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self._update()
+
+    def _update(self) -> None:
+        chosen = self.chosen_count()
+        self.validate_button.setText(
+            self.tr("&Valider {0}").format(
+                plural(chosen, self.tr("état de frais"), self.tr("états de frais"))
+            )
+        )
+        self.validate_button.setEnabled(chosen > 0)
+
+    def chosen_count(self) -> int:
+        return len(self.summary.clean_ids) if self.leave_out.isChecked() else self.summary.total
+
+    def chosen_ids(self) -> set[int] | None:
+        """The statements to approve: None for all, else the ones not flagged."""
+        return set(self.summary.clean_ids) if self.leave_out.isChecked() else None
 
 
 class ReasonDialog(QDialog):
@@ -476,7 +588,15 @@ def _spin(value: int) -> QSpinBox:
 
 
 class CorrectionDialog(QDialog):
-    """The per-day counts of a statement, corrected by the DEC with a mandatory comment."""
+    """The per-day counts of a statement, corrected by the DEC with a mandatory comment.
+
+    "Enregistrer la correction" emits `submitted` and the dialog stays open: the server checks
+    the counts with the same rules as the intervenant's own entry, and what it refuses is shown
+    beside the day concerned (`show_field_errors`); the caller closes it with `finish()` once
+    stored.
+    """
+
+    submitted = Signal()
 
     def __init__(self, statement: Statement, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -499,12 +619,19 @@ class CorrectionDialog(QDialog):
             headings.append(self.tr("Heures"))
         for column, heading in enumerate(headings):
             grid.addWidget(app_style.hint(heading), 0, column)
+        self.row_errors: list[QLabel] = []
         for number, row in enumerate(self.rows, start=1):
-            grid.addWidget(QLabel(long_date(row.day.date)), number, 0)
+            grid.addWidget(QLabel(long_date(row.day.date)), 2 * number - 1, 0)
             for column, widget in enumerate(row.widgets(), start=1):
                 heading = headings[min(column, len(headings) - 1)]
                 widget.setAccessibleName(f"{heading} {date_fr(row.day.date)}")
-                grid.addWidget(widget, number, column)
+                grid.addWidget(widget, 2 * number - 1, column)
+                spin = widget
+                if isinstance(spin, (QSpinBox, QDoubleSpinBox)):
+                    spin.valueChanged.connect(lambda _v, n=number - 1: self._clear_row(n))
+            error = app_style.field_error()
+            grid.addWidget(error, 2 * number, 1, 1, max(len(headings) - 1, 1))
+            self.row_errors.append(error)
         self.comment = QPlainTextEdit()
         self.comment.setTabChangesFocus(True)
         self.comment.setAccessibleName(self.tr("Commentaire"))
@@ -543,6 +670,31 @@ class CorrectionDialog(QDialog):
     def show_error(self, text: str) -> None:
         app_style.show_field_error(self.error, text)
 
+    def accept(self) -> None:
+        """Sends rather than closes: the caller answers with `finish()` or the errors."""
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.submitted.emit()
+
+    def finish(self) -> None:
+        super().accept()
+
+    def show_field_errors(self, fields: dict[str, str], detail: str) -> None:
+        """The server's refusals beside their day (`days.2.copies`), the rest below."""
+        others = []
+        for path, message in fields.items():
+            parts = path.split(".")
+            if parts[0] == "days" and len(parts) > 1 and parts[1].isdigit():
+                index = int(parts[1])
+                if index < len(self.row_errors):
+                    app_style.show_field_error(self.row_errors[index], message)
+                    continue
+            others.append(message)
+        app_style.show_field_error(self.error, " ".join(others) or (None if fields else detail))
+        self._update()
+
+    def _clear_row(self, index: int) -> None:
+        app_style.show_field_error(self.row_errors[index], None)
+
     def _update(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.comment_text))
 
@@ -576,8 +728,19 @@ class IndemnityDialog(QDialog):
         self.comment = QLineEdit()
         self.comment.setAccessibleName(self.tr("Commentaire"))
         self.error = app_style.field_error()
+        # The error has its place under the amount even while there is none, so that showing it
+        # never pushes the other fields.
+        error_place = QWidget()
+        error_place.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
+        error_layout = QVBoxLayout(error_place)
+        error_layout.setContentsMargins(0, 0, 0, 0)
+        error_layout.addWidget(self.error)
+        error_layout.addStretch()
+        self.setMinimumWidth(420)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("&Montant (€) :"), self.amount)
+        form.addRow("", error_place)
         form.addRow(self.tr("&Commentaire :"), self.comment)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -596,7 +759,6 @@ class IndemnityDialog(QDialog):
             )
         )
         layout.addLayout(form)
-        layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._update()
 

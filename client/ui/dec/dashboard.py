@@ -31,14 +31,14 @@ from client.api.dec import DecApi
 from client.api.dec_models import Dashboard, DayProgress, SessionRef, StatusCount, TypeAmounts
 from client.formatting import date_fr, euros, number
 from client.ui import app_style
+from client.ui.context import AppContext
 from client.ui.dec.export import ask_path, write_csv
-from client.ui.errors import message_for
-from client.ui.login.session import AppContext
-from client.ui.models.dec_tables import Column, RowsTableModel
+from client.ui.models.rows import Column, RowsModel
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
 BAR_COLOUR = "#1a4d8f"
-LINE_COLOURS = ("#1e6b34", "#8a5300", "#a1231b")
+LINE_COLOURS = (app_style.SUCCESS_COLOUR, "#8a5300", app_style.ERROR_COLOUR)
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
@@ -61,9 +61,7 @@ class FrenchAxis(pg.AxisItem):  # type: ignore[misc]
 class ChartBox(QFrame):
     """A titled chart with the table behind it, exportable as CSV."""
 
-    def __init__(
-        self, title: str, model: RowsTableModel[Any], runner: Any, bar: MessageBar
-    ) -> None:
+    def __init__(self, title: str, model: RowsModel[Any], runner: Any, bar: MessageBar) -> None:
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.model = model
@@ -139,13 +137,11 @@ class ChartBox(QFrame):
 
     def export_to(self, path: Path) -> None:
         headings, rows = self.model.table()
-        self._runner.run(
-            lambda: write_csv(path, headings, rows),
-            on_success=lambda n: self._bar.success(
+        Op(self, lambda: write_csv(path, headings, rows), bar=self._bar).on_success(
+            lambda n: self._bar.success(
                 self.tr("Tableau exporté ({0} lignes) : {1}").format(n, path)
-            ),
-            on_failure=lambda error: self._bar.error(message_for(error)),
-        )
+            )
+        ).run(self._runner)
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -164,7 +160,7 @@ class DashboardPane(QWidget):
         self.ctx = ctx
         self.api = api
         self.runner = ctx.runner
-        self.setProperty("helpTopic", "dec_queue")
+        self.setProperty("helpTopic", "dec_dashboard")
         self.current: Dashboard | None = None
         self.bar = MessageBar()
         self.session = QComboBox()
@@ -181,7 +177,7 @@ class DashboardPane(QWidget):
         head.addWidget(self.session, 1)
         head.addWidget(refresh)
 
-        self.status_model: RowsTableModel[StatusCount] = RowsTableModel(
+        self.status_model: RowsModel[StatusCount] = RowsModel(
             [
                 Column(self.tr("Statut"), lambda s: s.label),
                 Column(self.tr("Nombre"), lambda s: str(s.count), numeric=True),
@@ -189,7 +185,7 @@ class DashboardPane(QWidget):
             ],
             parent=self,
         )
-        self.type_model: RowsTableModel[TypeAmounts] = RowsTableModel(
+        self.type_model: RowsModel[TypeAmounts] = RowsModel(
             [
                 Column(self.tr("Type de mission"), lambda t: t.label),
                 Column(self.tr("Nombre"), lambda t: str(t.count), numeric=True),
@@ -197,7 +193,7 @@ class DashboardPane(QWidget):
             ],
             parent=self,
         )
-        self.exam_model: RowsTableModel[ExamTotal] = RowsTableModel(
+        self.exam_model: RowsModel[ExamTotal] = RowsModel(
             [
                 Column(self.tr("Examen"), lambda e: e.exam),
                 Column(self.tr("Nombre"), lambda e: str(e.count), numeric=True),
@@ -205,7 +201,7 @@ class DashboardPane(QWidget):
             ],
             parent=self,
         )
-        self.progress_model: RowsTableModel[DayProgress] = RowsTableModel(
+        self.progress_model: RowsModel[DayProgress] = RowsModel(
             [
                 Column(self.tr("Jour"), lambda d: date_fr(d.date)),
                 Column(self.tr("Transmis"), lambda d: str(d.submitted), numeric=True),
@@ -242,36 +238,39 @@ class DashboardPane(QWidget):
         layout.addLayout(grid, 1)
 
     def start(self) -> None:
-        self.runner.run(
-            self.api.sessions,
-            on_success=self._on_sessions,
-            on_failure=self._on_failed,
-            key=f"dashboard-sessions-{id(self)}",
+        """The sessions from the workstation's reference lists (read once for the session),
+        then the first session's dashboard, chained on the worker: one round trip when the
+        lists are already there."""
+        api = self.api
+
+        def first() -> tuple[list[SessionRef], Dashboard | None]:
+            sessions = api.reference_lists().sessions
+            return sessions, api.dashboard(sessions[0].id) if sessions else None
+
+        Op(self, first, bar=self.bar, latest="dashboard").on_success(self._on_first).run(
+            self.runner
         )
 
-    def _on_sessions(self, sessions: list[SessionRef]) -> None:
+    def _on_first(self, first: tuple[list[SessionRef], Dashboard | None]) -> None:
+        sessions, board = first
         self.session.blockSignals(True)
         self.session.clear()
         for session in sessions:
             self.session.addItem(f"{session.code} — {session.name}", session.id)
         self.session.blockSignals(False)
-        if not sessions:
+        if board is not None:
+            self.show_dashboard(board)
+        else:
             self.figures.setText(self.tr("Aucune session."))
-        self.reload()
 
     def reload(self) -> None:
         session_id = self.session.currentData()
         if session_id is None:
             return
-        self.runner.run(
-            lambda: self.api.dashboard(session_id),
-            on_success=self.show_dashboard,
-            on_failure=self._on_failed,
-            key=f"dashboard-{id(self)}",
-        )
-
-    def _on_failed(self, error: BaseException) -> None:
-        self.bar.error(message_for(error))
+        api = self.api
+        Op(self, lambda: api.dashboard(session_id), bar=self.bar, latest="dashboard").on_success(
+            self.show_dashboard
+        ).run(self.runner)
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.current = board

@@ -6,10 +6,13 @@ Signals:
     action_requested(str): one of the action buttons ("approve", "return", "correct",
         "indemnity", "cancel", "uncancel", "service_done").
     documents_changed(list): the labels of every document now ticked as received.
+    annual_statement_requested(int, str): print the annual statement of the sums paid to the
+        statement's person (their id, their name).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -28,15 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.api.dec_models import AnomalyOut, DecStatement
-from client.api.models import AuditEntry, HalfDay, Line, PayDay
+from client.api.dec_models import AnomalyOut, DecStatement, DocumentOut
+from client.api.models import AuditEntry, DocumentFile, HalfDay, Line, PayDay
 from client.formatting import date_fr, euros, number, period, plural
 from client.ui import app_style
-from client.ui.models.dec_queue import status_labels
-from client.ui.models.dec_tables import Column, RowsTableModel
+from client.ui.dec.commands import commands
+from client.ui.models.rows import Column, RowsModel
+from client.ui.widgets import FlowLayout
 
 
-def _table(model: RowsTableModel[Any], stretch: int | None = None) -> QTableView:
+def _table(model: RowsModel[Any], stretch: int | None = None) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
@@ -54,41 +58,20 @@ def _table(model: RowsTableModel[Any], stretch: int | None = None) -> QTableView
 class DecDetailPane(QWidget):
     action_requested = Signal(str)
     documents_changed = Signal(list)
+    annual_statement_requested = Signal(int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("helpTopic", "dec_queue")
         self.current: DecStatement | None = None
         self._filling = False
-        self._actions = {
-            "approve": self.tr("Valider"),
-            "return": self.tr("Renvoyer"),
-            "correct": self.tr("Corriger…"),
-            "indemnity": self.tr("Saisir l'indemnité…"),
-            "cancel": self.tr("Annuler le dossier…"),
-            "uncancel": self.tr("Rétablir…"),
-        }
-        self._audit = {
-            "SAVE": self.tr("Enregistrement"),
-            "SUBMIT": self.tr("Transmission à la DEC"),
-            "DECLARE_NOT_PERFORMED": self.tr("Mission déclarée non effectuée"),
-            "RETURN": self.tr("Renvoi à l'intervenant"),
-            "APPROVE": self.tr("Validation"),
-            "ENTER_INDEMNITY": self.tr("Saisie de l'indemnité"),
-            "CORRECT": self.tr("Correction du décompte"),
-            "CANCEL": self.tr("Annulation"),
-            "UNCANCEL": self.tr("Rétablissement"),
-            "SEND_TO_PAYMENT": self.tr("Mise en paiement"),
-            "MARK_PAID": self.tr("Paiement"),
-            "SERVICE_DONE": self.tr("Service fait constaté"),
-            "DOCUMENTS": self.tr("Pièces reçues"),
-        }
-        self._statuses = status_labels(self.tr)
+        self._commands = [c for c in commands() if c.detail]
 
         self.placeholder = app_style.hint(
             self.tr("Choisissez un état de frais dans la liste pour le vérifier ici.")
         )
         self.title = app_style.section_title("")
+        self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -102,16 +85,30 @@ class DecDetailPane(QWidget):
             " border-radius: 4px; padding: 4px; }"
         )
         self.buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
-        for key, label in self._actions.items():
-            button = QPushButton(label)
-            button.clicked.connect(lambda _checked=False, k=key: self.action_requested.emit(k))
-            self.buttons[key] = button
+        # The buttons wrap onto a second line in a narrow detail, beside the queue's columns.
+        buttons = FlowLayout()
+        for command in self._commands:
+            button = QPushButton(command.detail)
+            button.setToolTip(command.tooltip())
+            button.clicked.connect(
+                lambda _checked=False, k=command.key: self.action_requested.emit(k)
+            )
+            self.buttons[command.key] = button
             buttons.addWidget(button)
-        buttons.addStretch(1)
+        # With the actions, wrapping with them when the pane is narrow.
+        self.annual_button = QPushButton(self.tr("Attestation a&nnuelle…"))
+        self.annual_button.setToolTip(
+            self.tr(
+                "Les sommes versées à cette personne pendant une année civile, mission par "
+                "mission (PDF pour sa déclaration de revenus)."
+            )
+        )
+        self.annual_button.setProperty("helpTopic", "dec_queue.annual_statement")
+        self.annual_button.clicked.connect(self.request_annual_statement)
+        buttons.addWidget(self.annual_button)
         self.allowed = app_style.hint()
 
-        self.days_model: RowsTableModel[PayDay] = RowsTableModel(
+        self.days_model: RowsModel[PayDay] = RowsModel(
             [
                 Column(self.tr("Jour"), lambda d: date_fr(d.date)),
                 Column(self.tr("Copies"), lambda d: _count(d.copies), numeric=True),
@@ -133,7 +130,7 @@ class DecDetailPane(QWidget):
             ],
             parent=self,
         )
-        self.lines_model: RowsTableModel[Line] = RowsTableModel(
+        self.lines_model: RowsModel[Line] = RowsModel(
             [
                 Column(
                     self.tr("Ligne et explication"),
@@ -144,21 +141,23 @@ class DecDetailPane(QWidget):
             ],
             parent=self,
         )
-        self.anomalies_model: RowsTableModel[AnomalyOut] = RowsTableModel(
+        self.anomalies_model: RowsModel[AnomalyOut] = RowsModel(
             [
-                Column(self.tr("Anomalie"), lambda a: a.label, colour=lambda _a: "#a1231b"),
+                Column(
+                    self.tr("Anomalie"), lambda a: a.label, colour=lambda _a: app_style.ERROR_COLOUR
+                ),
                 Column(self.tr("Détail"), lambda a: a.message, tooltip=lambda a: a.message),
             ],
             parent=self,
         )
-        self.history_model: RowsTableModel[AuditEntry] = RowsTableModel(
+        self.history_model: RowsModel[AuditEntry] = RowsModel(
             [
                 Column(self.tr("Le"), lambda e: e.at.astimezone().strftime("%d/%m/%Y %H:%M")),
                 Column(self.tr("Par"), lambda e: e.actor or "—"),
-                Column(self.tr("Action"), lambda e: self._audit.get(e.action, e.action)),
+                Column(self.tr("Action"), lambda e: e.action_labels.dec),
                 Column(
                     self.tr("Statut"),
-                    lambda e: self._statuses[e.to_status] if e.to_status else "—",
+                    lambda e: e.to_status_labels.dec if e.to_status_labels else "—",
                 ),
                 Column(self.tr("Motif"), lambda e: e.reason or "", tooltip=lambda e: e.reason),
             ],
@@ -167,13 +166,27 @@ class DecDetailPane(QWidget):
         self.documents = QListWidget()
         self.documents.setAccessibleName(self.tr("Pièces justificatives reçues"))
         self.documents.itemChanged.connect(self.on_document_changed)
+        self.documents.itemActivated.connect(lambda _: self.view_current())
+        self.documents.currentItemChanged.connect(lambda *_: self._update_view_button())
         self.documents_hint = app_style.hint(
             self.tr("Cochez chaque pièce reçue (Espace) : la coche est enregistrée aussitôt.")
         )
+        self.view_button = QPushButton(self.tr("&Voir les fichiers joints"))
+        self.view_button.setToolTip(
+            self.tr("Ouvre les fichiers de la pièce choisie (Entrée ou double-clic).")
+        )
+        self.view_button.clicked.connect(self.view_current)
+        self.view_button.setEnabled(False)
+        # Set by the workstation: opens the viewer on (label, files, received).
+        self.open_viewer: Callable[[str, list[DocumentFile], bool], None] | None = None
         documents = QWidget()
         documents_layout = QVBoxLayout(documents)
         documents_layout.addWidget(self.documents_hint)
         documents_layout.addWidget(self.documents, 1)
+        view_row = QHBoxLayout()
+        view_row.addWidget(self.view_button)
+        view_row.addStretch(1)
+        documents_layout.addLayout(view_row)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -275,18 +288,10 @@ class DecDetailPane(QWidget):
         self.summary.setText("<br>".join(facts))
         self.reason.setVisible(bool(s.reason))
         self.reason.setText(self.tr("Motif du renvoi : {0}").format(s.reason or ""))
-        allowed = detail.actions
-        flags = {
-            "approve": allowed.approve,
-            "return": allowed.return_,
-            "correct": allowed.correct,
-            "indemnity": allowed.enter_indemnity,
-            "cancel": allowed.cancel,
-            "uncancel": allowed.uncancel,
-        }
-        for key, button in self.buttons.items():
-            button.setVisible(flags[key])
-        names = [self._actions[k].rstrip("…") for k, ok in flags.items() if ok]
+        allowed = [c for c in self._commands if c.allowed_by(detail.actions)]
+        for command in self._commands:
+            self.buttons[command.key].setVisible(command in allowed)
+        names = [c.detail.rstrip("…") for c in allowed]
         self.allowed.setText(
             self.tr("Actions possibles maintenant : {0}.").format(", ".join(names))
             if names
@@ -308,12 +313,26 @@ class DecDetailPane(QWidget):
         )
         self._fill_documents(detail)
 
+    def request_annual_statement(self) -> None:
+        if self.current is not None:
+            self.annual_statement_requested.emit(
+                self.current.intervenant.id, self.current.statement.intervenant
+            )
+
     def _fill_documents(self, detail: DecStatement) -> None:
         self._filling = True
         try:
             self.documents.clear()
             for document in detail.documents:
-                item = QListWidgetItem(document.label)
+                attached = (
+                    plural(
+                        len(document.files), self.tr("fichier joint"), self.tr("fichiers joints")
+                    )
+                    if document.files
+                    else self.tr("aucun fichier joint")
+                )
+                item = QListWidgetItem(f"{document.label} — {attached}")
+                item.setData(Qt.ItemDataRole.UserRole, document.label)
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
                     | Qt.ItemFlag.ItemIsSelectable
@@ -352,10 +371,36 @@ class DecDetailPane(QWidget):
 
     def ticked(self) -> list[str]:
         return [
-            self.documents.item(n).text()
+            self.documents.item(n).data(Qt.ItemDataRole.UserRole)
             for n in range(self.documents.count())
             if self.documents.item(n).checkState() == Qt.CheckState.Checked
         ]
+
+    def _document(self, label: str) -> DocumentOut | None:
+        if self.current is None:
+            return None
+        return next((d for d in self.current.documents if d.label == label), None)
+
+    def _update_view_button(self) -> None:
+        item = self.documents.currentItem()
+        document = None if item is None else self._document(item.data(Qt.ItemDataRole.UserRole))
+        self.view_button.setEnabled(document is not None and bool(document.files))
+
+    def view_current(self) -> None:
+        """Opens the files of the chosen document in the viewer."""
+        item = self.documents.currentItem()
+        if item is None or self.open_viewer is None:
+            return
+        document = self._document(item.data(Qt.ItemDataRole.UserRole))
+        if document is not None and document.files:
+            self.open_viewer(document.label, list(document.files), document.received)
+
+    def set_received(self, label: str, received: bool) -> None:
+        """Ticks or unticks a document, as from its box (the tick is then saved)."""
+        for n in range(self.documents.count()):
+            item = self.documents.item(n)
+            if item.data(Qt.ItemDataRole.UserRole) == label:
+                item.setCheckState(Qt.CheckState.Checked if received else Qt.CheckState.Unchecked)
 
     def on_document_changed(self, _item: QListWidgetItem) -> None:
         if not self._filling:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from client.ui.tasks import Task, TaskRunner
+from client.ui.ops import Op
+from client.ui.tasks import Task
 
 Rows = Sequence[Sequence[str]]
 
@@ -33,20 +34,13 @@ def ask_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path 
 
 
 def export_table(
-    runner: TaskRunner,
-    path: Path,
-    table: Callable[[Task], tuple[Sequence[str], Rows]],
-    *,
-    on_success: Callable[[int], None],
-    on_failure: Callable[[BaseException], None],
-    on_progress: Callable[[int, int], None] | None = None,
-) -> Task:
-    """Builds the table (which may fetch pages) and writes it, both off the GUI thread."""
+    parent: QWidget, path: Path, table: Callable[[Task], tuple[Sequence[str], Rows]]
+) -> Op[int]:
+    """Builds the table (which may fetch pages) and writes it, both off the GUI thread; the
+    operation answers the number of rows written."""
 
     def work(task: Task) -> int:
         headings, rows = table(task)
         return write_csv(path, headings, rows)
 
-    return runner.run_task(
-        work, on_success=on_success, on_failure=on_failure, on_progress=on_progress
-    )
+    return Op.reporting(parent, work)

@@ -19,16 +19,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,15 +39,20 @@ from client.api.dec_models import (
     DecStatement,
     Ordering,
     QueueFilters,
+    ReferenceLists,
     ReturnReason,
     ServiceDoneOut,
     StatementRef,
 )
-from client.api.errors import StaleVersion
+from client.api.documents import DocumentsApi
+from client.api.errors import InvalidInput, StaleVersion
+from client.api.models import DocumentFile
 from client.formatting import plural
-from client.ui import app_style
+from client.ui import annual_statement, app_style, first_screen
+from client.ui.context import AppContext
 from client.ui.dec.actions import (
     CHUNK,
+    ApprovalDialog,
     BulkProgress,
     BulkReport,
     ChunkedAction,
@@ -57,15 +60,18 @@ from client.ui.dec.actions import (
     IndemnityDialog,
     ReasonDialog,
     ReportDialog,
+    approval_summary,
 )
+from client.ui.dec.commands import commands, help_line
 from client.ui.dec.detail import DecDetailPane
 from client.ui.dec.export import ask_path, export_table
 from client.ui.dec.filters import FilterBar
-from client.ui.errors import message_for
-from client.ui.login.session import AppContext
+from client.ui.documents.viewer import DocumentViewer
+from client.ui.errors import field_messages, message_for
 from client.ui.models.dec_queue import PAGE_SIZE, DecColumn, DecQueueModel
+from client.ui.ops import Op
 from client.ui.tasks import Task
-from client.ui.widgets import MessageBar
+from client.ui.widgets import MessageBar, RowsView
 
 log = logging.getLogger(__name__)
 
@@ -126,27 +132,17 @@ class QueuePane(QWidget):
         self.filters = FilterBar(api, ctx.runner)
         self.filters.changed.connect(self.apply_filters)
         self.filters.failed.connect(self._on_failed)
+        self.filters.status_kinds_loaded.connect(self.model.set_status_kinds)
 
-        self.table = QTableView()
+        self.table = RowsView(self.tr("États de frais"), multi=True)
         self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("États de frais"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         # The header gets a selection of its own, always empty: with the table's, each paint
         # of the header asks whether every column is selected, which walks every selected
         # row in Python (0.15 s for 10,000 rows, at each progress step of a bulk action).
         self._header_selection = QItemSelectionModel(self.model, self)
         header.setSelectionModel(self._header_selection)
         header.setSortIndicatorShown(True)
-        metrics = self.table.fontMetrics()
         samples = {
             DecColumn.ID: "000000",
             DecColumn.INTERVENANT: "Pierre-Yves Delcourt",
@@ -159,10 +155,7 @@ class QueuePane(QWidget):
             DecColumn.ANOMALIES: "⚠ 0",
             DecColumn.AMOUNT: "10 000,00 €",
         }
-        for column, sample in samples.items():
-            heading = str(self.model.headerData(column.value, Qt.Orientation.Horizontal))
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(heading))
-            header.resizeSection(column.value, width + 24)
+        self.table.fit_columns(samples={c.value: text for c, text in samples.items()})
         header.setSectionResizeMode(DecColumn.EXAM.value, QHeaderView.ResizeMode.Interactive)
         self._show_ordering()
         self.table.setSortingEnabled(True)  # asks the model to sort by the indicator: no change
@@ -172,6 +165,9 @@ class QueuePane(QWidget):
 
         self.detail.action_requested.connect(self.on_detail_action)
         self.detail.documents_changed.connect(self.tick_documents)
+        self.detail.annual_statement_requested.connect(self.print_annual_statement)
+        self.detail.open_viewer = self.open_viewer
+        self.viewer: DocumentViewer | None = None  # the viewer open (tests reach it)
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
@@ -183,115 +179,49 @@ class QueuePane(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([720, 520])
+        # The queue's first five columns (number, name, status, anomalies, amount) whole at
+        # 1180 pixels with the help pane open; the detail takes what is left, and the rest
+        # of every wider window. Set again once the pane has its width, and as the names
+        # loaded widen their column, until the person moves the divider.
+        self.splitter.setSizes([self._first_columns_width(), 360])
+        self._divider_moved = False
+        self.splitter.splitterMoved.connect(self._on_divider_moved)
+        self.model.page_loaded.connect(self._fit_names)
 
         self.action_for: dict[str, QAction] = {}
         self.buttons: dict[str, QPushButton] = {}
         toolbar = QHBoxLayout()
-        definitions: Sequence[tuple[str, str, str, list[QKeySequence], Callable[[], None]]] = (
-            (
-                "approve",
-                self.tr("&Valider"),
-                self.tr("Valider la sélection"),
-                [
-                    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return),
-                    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter),
-                ],
-                self.on_approve,
-            ),
-            (
-                "return",
-                self.tr("Ren&voyer…"),
-                self.tr("Renvoyer la sélection à l'intervenant avec un motif"),
-                [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R)],
-                self.on_return,
-            ),
-            (
-                "correct",
-                self.tr("&Corriger…"),
-                self.tr("Corriger le décompte (commentaire obligatoire)"),
-                [QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_C)],
-                self.on_correct,
-            ),
-            (
-                "indemnity",
-                self.tr("&Indemnité…"),
-                self.tr("Saisir l'indemnité (surveillance, sujets, délibération)"),
-                [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_I)],
-                self.on_indemnity,
-            ),
-            (
-                "service_done",
-                self.tr("Service &fait…"),
-                self.tr("Constater le service fait des missions sélectionnées"),
-                [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_D)],
-                self.on_service_done,
-            ),
-            (
-                "cancel",
-                self.tr("A&nnuler…"),
-                self.tr("Annuler la sélection avec un motif"),
-                [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Delete)],
-                self.on_cancel,
-            ),
-            (
-                "uncancel",
-                self.tr("Ré&tablir…"),
-                self.tr("Rétablir les états de frais annulés"),
-                [],
-                self.on_uncancel,
-            ),
-            (
-                "export",
-                self.tr("E&xporter…"),
-                self.tr("Exporter la liste filtrée en CSV"),
-                [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_E)],
-                self.on_export,
-            ),
-        )
-        for key, text, tip, shortcuts, slot in definitions:
-            action = QAction(text, self)
-            action.setShortcuts(shortcuts)
+        self.commands = commands()
+        stretched = False
+        for command in self.commands:
+            action = QAction(command.text, self)
+            action.setShortcuts(list(command.shortcuts))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
-            letter = {
-                "approve": "V",
-                "return": "R",
-                "correct": "C",
-                "indemnity": "I",
-                "service_done": "S",
-            }.get(key)
-            if letter:
-                keys = f"{letter}, {keys}" if keys else letter
-            action.setToolTip(f"{tip} ({keys})" if keys else tip)
-            action.triggered.connect(slot)
+            action.setToolTip(command.tooltip())
+            action.triggered.connect(getattr(self, command.slot))
             self.addAction(action)
-            self.action_for[key] = action
-            button = QPushButton(text)
-            button.setToolTip(action.toolTip())
+            self.action_for[command.key] = action
+            button = QPushButton(command.text)
+            button.setToolTip(command.tooltip())
             button.clicked.connect(action.trigger)
-            self.buttons[key] = button
-            toolbar.addWidget(button)
-            if key == "service_done":
+            self.buttons[command.key] = button
+            if command.rare and not stretched:  # the rare actions apart, on the right
                 toolbar.addStretch(1)
+                stretched = True
+            toolbar.addWidget(button)
         refresh = QPushButton(self.tr("Actualiser"))
         refresh.setToolTip(self.tr("Recharger la liste (F5)"))
         refresh.clicked.connect(self.reload)
         toolbar.addWidget(refresh)
 
         # Single letters act only while the list has the focus (they are typed elsewhere).
-        letters: dict[Qt.Key, Callable[[], None]] = {
-            Qt.Key.Key_V: self.on_approve,
-            Qt.Key.Key_R: self.on_return,
-            Qt.Key.Key_C: self.on_correct,
-            Qt.Key.Key_I: self.on_indemnity,
-            Qt.Key.Key_S: self.on_service_done,
-            Qt.Key.Key_J: self.next_statement,
-            Qt.Key.Key_K: self.previous_statement,
+        letters: dict[str, Callable[[], None]] = {
+            c.letter: getattr(self, c.slot) for c in self.commands if c.letter
         }
-        for key_code, slot in letters.items():
+        letters.update(J=self.next_statement, K=self.previous_statement)
+        for letter, slot in letters.items():
             self._shortcut(
-                self.table, QKeySequence(key_code), slot, Qt.ShortcutContext.WidgetShortcut
+                self.table, QKeySequence(letter), slot, Qt.ShortcutContext.WidgetShortcut
             )
         for sequence, slot in (
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Down), self.next_statement),
@@ -300,13 +230,7 @@ class QueuePane(QWidget):
         ):
             self._shortcut(self, sequence, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
-        self.help_line = app_style.hint(
-            self.tr(
-                "Raccourcis : V ou Ctrl+Entrée valider · R renvoyer · C corriger · I indemnité · "
-                "S service fait · J/K ou Ctrl+↓/↑ suivant/précédent · Maj/Ctrl+clic ou Ctrl+A "
-                "sélection multiple · Ctrl+F rechercher · Ctrl+E exporter · F5 actualiser"
-            )
-        )
+        self.help_line = app_style.hint(help_line(self.commands))
         self.help_line.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -341,25 +265,91 @@ class QueuePane(QWidget):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        self.filters.load()
-        self.runner.run(
-            self.api.return_reasons,
-            on_success=self._on_reasons,
-            on_failure=lambda error: log.warning("return reasons not read: %r", error),
-            key=f"return-reasons-{id(self)}",
+    def _first_columns_width(self) -> int:
+        header = self.table.horizontalHeader()
+        first = (
+            DecColumn.ID,
+            DecColumn.INTERVENANT,
+            DecColumn.STATUS,
+            DecColumn.ANOMALIES,
+            DecColumn.AMOUNT,
         )
-        self.model.reload()
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        return sum(header.sectionSize(c.value) for c in first) + scroll + 4
+
+    def _on_divider_moved(self, *_args: object) -> None:
+        self._divider_moved = True
+
+    def _fit_names(self, count: int) -> None:
+        """Widens the name column to the longest name of the page that arrived (within the
+        usual maximum): a name is never cut while the column has room to grow."""
+        column = DecColumn.INTERVENANT.value
+        metrics = self.table.fontMetrics()
+        model = self.model
+        total = model.rowCount()
+        widest = max(
+            (
+                metrics.horizontalAdvance(model.row(n).intervenant)
+                for n in range(max(total - count, 0), total)
+            ),
+            default=0,
+        )
+        header = self.table.horizontalHeader()
+        wanted = min(widest + 24, 320)
+        if wanted > header.sectionSize(column):
+            header.resizeSection(column, wanted)
+            self._share_width()
+
+    def _share_width(self) -> None:
+        """The queue gets its first five columns, the detail the rest."""
+        total = sum(self.splitter.sizes())
+        if self._divider_moved or total <= 0:
+            return
+        detail = self.detail.minimumSizeHint().width()
+        queue = min(self._first_columns_width(), max(total - detail, 0))
+        self.splitter.setSizes([queue, total - queue])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._share_width()
+
+    def start(self) -> None:
+        # The queue's first page (on « À valider ») before anything else, fetched with the
+        # log-in when it could be: the lists only fill the filters.
+        start = self.ctx.prefetched.take(first_screen.DEC_QUEUE)
+        model = self.model
+        if isinstance(start, first_screen.QueueStart) and (
+            start.filters,
+            start.ordering,
+            start.limit,
+        ) == (model.filters, model.ordering, model.page_size):
+            model.reload(first_page=start.page)
+        else:
+            model.reload()
+        self.load_lists()
 
     def reload(self) -> None:
+        """The queue again, and the reference lists refreshed (F5, « Actualiser »)."""
         self.bar.hide()
         self.model.reload()
+        self.load_lists(refresh=True)
+
+    def load_lists(self, refresh: bool = False) -> None:
+        """The filters' lists and the return reasons: one request, kept for the session."""
+        api = self.api
+        Op(self, lambda: api.reference_lists(refresh=refresh), latest="lists").on_success(
+            self._on_lists
+        ).on_failure(self._on_lists_failed).run(self.runner)
+
+    def _on_lists(self, lists: ReferenceLists) -> None:
+        self.filters.show_lists(lists)
+        self.return_reasons = lists.return_reasons
+
+    def _on_lists_failed(self, error: BaseException) -> None:
+        self.filters.failed.emit(error)
 
     def apply_filters(self) -> None:
         self.model.set_filters(self.filters.filters())
-
-    def _on_reasons(self, reasons: list[ReturnReason]) -> None:
-        self.return_reasons = reasons
 
     def _on_reset(self) -> None:
         self.detail.clear()
@@ -490,12 +480,10 @@ class QueuePane(QWidget):
         row = self.current_row()
         if row is None:
             return
-        self.runner.run(
-            lambda: self.api.statement(row.id),
-            on_success=self.show_detail,
-            on_failure=self._on_failed,
-            key=f"dec-detail-{id(self)}",
-        )
+        api = self.api
+        Op(self, lambda: api.statement(row.id), latest="detail").on_success(
+            self.show_detail
+        ).on_failure(self._on_failed).run(self.runner)
 
     def show_detail(self, detail: DecStatement) -> None:
         self.detail.show_statement(detail)
@@ -531,6 +519,17 @@ class QueuePane(QWidget):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def confirm_approval(self, rows: Sequence[DecQueueRow]) -> list[DecQueueRow]:
+        """Before validating many: the counts by anomaly and of missing constats de service
+        fait, with the choice to leave the flagged ones out; the rows to validate (none when
+        cancelled). Replaced in tests."""
+        labels = {kind.code: kind.label for kind in self.filters.anomaly_kinds}
+        dialog = ApprovalDialog(approval_summary(rows, labels), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        chosen = dialog.chosen_ids()
+        return [r for r in rows if chosen is None or r.id in chosen]
 
     def _refs(self, rows: Sequence[DecQueueRow]) -> list[tuple[int, int | None]]:
         return [(row.id, row.version) for row in rows]
@@ -590,9 +589,11 @@ class QueuePane(QWidget):
                     ),
                 )
             )
-        if self.current_row() is not None:
-            self.load_detail()
-        self.action_finished.emit(report)
+        before = self.current_row()
+        self.action_finished.emit(report)  # may move on to the next statement (V)
+        current = self.current_row()
+        if current is not None and before is not None and current.id == before.id:
+            self.load_detail()  # the statement acted on, as it is now
 
     def approve(self, rows: Sequence[DecQueueRow]) -> ChunkedAction | None:
         return self.run_bulk(self.tr("Validation"), lambda refs: self.api.approve(refs), rows)
@@ -614,12 +615,11 @@ class QueuePane(QWidget):
         rows = self.selected_rows()
         if not rows or self.bulk is not None:
             return
-        if len(rows) > 1 and not self.confirm(
-            self.tr("Valider {0} ?").format(
-                plural(len(rows), self.tr("état de frais"), self.tr("états de frais"))
-            )
-        ):
-            return
+        if len(rows) > 1:
+            chosen = self.confirm_approval(rows)
+            if not chosen:
+                return
+            rows = chosen
         if len(rows) == 1:
             # One at a time, keyboard first: the next statement comes up at once.
             self.action_finished.connect(self._advance_once)
@@ -695,17 +695,17 @@ class QueuePane(QWidget):
             number = self.model.row_number(current.id)
             if number is not None:
                 self.select_rows([number])
-        {
-            "approve": self.on_approve,
-            "return": self.on_return,
-            "correct": self.on_correct,
-            "indemnity": self.on_indemnity,
-            "cancel": self.on_cancel,
-            "uncancel": self.on_uncancel,
-            "service_done": self.on_service_done,
-        }[key]()
+        [command] = [c for c in self.commands if c.key == key]
+        getattr(self, command.slot)()
 
     # --- one statement ------------------------------------------------------------------------
+
+    def print_annual_statement(self, user_id: int, name: str) -> None:
+        """The annual statement of the sums the caller's offices paid to a person."""
+        api = self.api
+        annual_statement.print_annual_statement(
+            self, self.ctx, self.bar, lambda year: api.annual_payments(user_id, year), whose=name
+        )
 
     def on_correct(self) -> None:
         detail = self.detail.current
@@ -719,13 +719,24 @@ class QueuePane(QWidget):
         def send() -> None:
             statement = detail.statement
             entry, comment = dialog.entry(), dialog.comment_text
-            self.runner.run(
-                lambda: self.api.correct(statement.id, statement.version, entry, comment),
-                on_success=lambda d: self._after_single(d, self.tr("Décompte corrigé.")),
-                on_failure=self._on_single_failed,
-            )
+            api = self.api
+            Op(
+                self, lambda: api.correct(statement.id, statement.version, entry, comment)
+            ).on_success(corrected).on_failure(refused).run(self.runner)
 
-        dialog.accepted.connect(send)
+        def corrected(updated: DecStatement) -> None:
+            dialog.finish()
+            self._after_single(updated, self.tr("Décompte corrigé."))
+
+        def refused(error: BaseException) -> None:
+            # The same rules as the intervenant's own entry: their messages beside the day.
+            if isinstance(error, InvalidInput):
+                dialog.show_field_errors(field_messages(error), error.detail)
+                return
+            dialog.finish()
+            self._on_single_failed(error)
+
+        dialog.submitted.connect(send)
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         dialog.open()
 
@@ -746,13 +757,13 @@ class QueuePane(QWidget):
                 return
             if single and detail is not None:
                 statement = detail.statement
-                self.runner.run(
-                    lambda: self.api.enter_indemnity(
-                        statement.id, statement.version, amount, comment
-                    ),
-                    on_success=lambda d: self._after_single(d, self.tr("Indemnité enregistrée.")),
-                    on_failure=self._on_single_failed,
-                )
+                api = self.api
+                Op(
+                    self,
+                    lambda: api.enter_indemnity(statement.id, statement.version, amount, comment),
+                ).on_success(
+                    lambda d: self._after_single(d, self.tr("Indemnité enregistrée."))
+                ).on_failure(self._on_single_failed).run(self.runner)
             else:
                 self.run_bulk(
                     self.tr("Saisie de l'indemnité"),
@@ -780,34 +791,55 @@ class QueuePane(QWidget):
             return
         self.bar.error(message_for(error))
 
+    def open_viewer(self, label: str, files: list[DocumentFile], received: bool) -> None:
+        """The files of one document in the in-app viewer; its « Pièce reçue » ticks the
+        document as its box in the detail does."""
+        if self.viewer is not None:
+            self.viewer.close()
+        documents = DocumentsApi(self.ctx.api)
+        viewer = DocumentViewer(
+            label, files, documents.content, self.runner, received=received, parent=self
+        )
+        viewer.received_changed.connect(lambda on: self.detail.set_received(label, on))
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.destroyed.connect(lambda: setattr(self, "viewer", None))
+        self.viewer = viewer
+        viewer.show()
+
     def tick_documents(self, received: list[str]) -> None:
         detail = self.detail.current
         if detail is None:
             return
         statement_id = detail.statement.id
-        self.runner.run(
-            lambda: self.api.tick_documents(statement_id, received),
-            on_success=self.show_detail,
-            on_failure=self._on_single_failed,
-            key=f"dec-documents-{id(self)}",
-        )
+        api = self.api
+        Op(self, lambda: api.tick_documents(statement_id, received), latest="documents").on_success(
+            self.show_detail
+        ).on_failure(self._on_single_failed).run(self.runner)
 
     def on_service_done(self) -> None:
         rows = self.selected_rows()
         if not rows:
             return
         missions = list(dict.fromkeys(row.mission_id for row in rows))
-        if len(missions) > 1 and not self.confirm(
-            self.tr("Constater le service fait de {0} ?").format(
-                plural(len(missions), self.tr("mission"), self.tr("missions"))
+        # The "…" of the button promises a question: even for one mission, it is asked.
+        names = list(
+            dict.fromkeys(f"{row.exam or ''} {row.paper_code or ''}".strip() for row in rows)
+        )
+        shown = ", ".join(n for n in names[:3] if n) + (" …" if len(names) > 3 else "")
+        if not self.confirm(
+            self.tr(
+                "Constater le service fait de {0}{1} ? Les états de frais de ces missions "
+                "pourront être validés."
+            ).format(
+                plural(len(missions), self.tr("mission"), self.tr("missions")),
+                f" ({shown})" if shown else "",
             )
         ):
             return
-        self.runner.run(
-            lambda: self.api.record_service_done(missions),
-            on_success=self._on_service_done,
-            on_failure=self._on_single_failed,
-        )
+        api = self.api
+        Op(self, lambda: api.record_service_done(missions)).on_success(
+            self._on_service_done
+        ).on_failure(self._on_single_failed).run(self.runner)
 
     def _on_service_done(self, answer: ServiceDoneOut) -> None:
         failed = [r for r in answer.results if not r.ok]
@@ -849,19 +881,22 @@ class QueuePane(QWidget):
             return model.headings(), rows
 
         self.status.setText(self.tr("Export en cours…"))
-        return export_table(
-            self.runner,
-            path,
-            table,
-            on_success=lambda n: self.bar.success(
-                self.tr("Liste exportée : {0} dans {1}.").format(
-                    plural(n, self.tr("ligne"), self.tr("lignes")), path
+        return (
+            export_table(self, path, table)
+            .on_success(
+                lambda n: self.bar.success(
+                    self.tr("Liste exportée : {0} dans {1}.").format(
+                        plural(n, self.tr("ligne"), self.tr("lignes")), path
+                    )
                 )
-            ),
-            on_failure=lambda error: self.bar.error(message_for(error)),
-            on_progress=lambda done, _total: self.status.setText(
-                self.tr("Export en cours… {0} lignes lues.").format(done)
-            ),
+            )
+            .on_failure(lambda error: self.bar.error(message_for(error)))
+            .on_progress(
+                lambda done, _total: self.status.setText(
+                    self.tr("Export en cours… {0} lignes lues.").format(done)
+                )
+            )
+            .run(self.runner)
         )
 
     def on_export(self) -> None:

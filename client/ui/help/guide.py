@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from client.ui.help import rates
 from client.ui.help.topics import help_folder
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ class Heading:
 
 
 def guide_html() -> str:
-    return (help_folder() / "guide.html").read_text(encoding="utf-8")
+    """The guide, its rates quoted from the session's tariffs."""
+    return rates.fill((help_folder() / "guide.html").read_text(encoding="utf-8"))
 
 
 def headings(text: str) -> list[Heading]:

@@ -10,6 +10,7 @@ pressed again, it moves the focus into the help text (Échap brings it back to t
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -24,8 +25,14 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from client.ui.help import topics
+from client.ui.help import rates, topics
 from client.ui.help.guide import show_guide
+from client.ui.ops import Op
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from client.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +108,16 @@ class HelpPane(QDockWidget):
         row.addWidget(self.guide_button)
         column.addLayout(row)
         self.setWidget(body)
-        self.setMinimumWidth(300)
+        # Narrow enough that the default window (1180 px) leaves the screens their columns.
+        self.setMinimumWidth(260)
 
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.browser)
         back.setContext(Qt.ShortcutContext.WidgetShortcut)
         back.activated.connect(self._give_focus_back)
         self._last_field: QWidget | None = None
         self._topic = ""
+        self._rates_source: tuple[Callable[[], rates.RateBook], TaskRunner] | None = None
+        self._rates_asked = False
         self.show_topic(topics.GENERAL)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -124,10 +134,21 @@ class HelpPane(QDockWidget):
         shown = topics.resolve([topic])
         if shown != self._topic:
             self._topic = shown
-            self.browser.setHtml(topics.topic_html(shown) or "")
+            self._render()
             self.browser.setAccessibleDescription(topics.title_of(shown))
             self.topic_changed.emit(shown)
         return shown
+
+    def set_rates_source(
+        self, load: Callable[[], rates.RateBook] | None, runner: TaskRunner | None = None
+    ) -> None:
+        """Where the rates the pages quote come from: `load` (run in the background the
+        first time a page quotes a rate) for a session, None at log-out, when the pages fall
+        back on « (voir le barème en vigueur) »."""
+        self._rates_source = None if load is None or runner is None else (load, runner)
+        self._rates_asked = False
+        rates.set_current(None)
+        self._render()
 
     def show_for(self, widget: QWidget | None) -> str:
         return self.show_topic(topic_for(widget))
@@ -154,6 +175,27 @@ class HelpPane(QDockWidget):
             # Second F1 on the same field: read the help from the keyboard.
             self._last_field = focused
             self.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # --- rates -------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        html = topics.topic_html(self._topic) or ""
+        if rates.PLACEHOLDER.search(html) and rates.current() is None:
+            self._ask_rates()
+        self.browser.setHtml(rates.fill(html))
+
+    def _ask_rates(self) -> None:
+        if self._rates_source is None or self._rates_asked:
+            return
+        self._rates_asked = True  # once a session: a failure leaves the fallback sentence
+        load, runner = self._rates_source
+        Op(self, load, latest="help-rates").on_success(self._on_rates).on_failure(
+            lambda _error: None
+        ).run(runner)
+
+    def _on_rates(self, book: rates.RateBook) -> None:
+        rates.set_current(book)
+        self._render()
 
     # --- focus ----------------------------------------------------------------------------
 

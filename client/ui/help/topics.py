@@ -3,7 +3,9 @@
 A screen names its topic with the Qt dynamic property `helpTopic` on a widget (the page, a
 group, a field); `client.ui.help.pane.HelpPane` shows the topic of the focused widget. Topic ids
 are dotted, from the general to the particular (`statement.travel.km`): an unknown id falls back
-on its enclosing topics, then on the general topic.
+on its enclosing topics, then on the general topic. The topics are the pages in
+`client/resources/help/topics`; a test builds the screens and checks that each topic they name
+has its page and that each page is named.
 """
 
 from __future__ import annotations
@@ -17,52 +19,6 @@ from importlib.resources.abc import Traversable
 log = logging.getLogger(__name__)
 
 GENERAL = "general"
-
-# Every topic the screens name (a test checks that each one exists and is written in French).
-TOPIC_IDS: tuple[str, ...] = (
-    GENERAL,
-    "login",
-    "login.identifier",
-    "login.password",
-    "login.remember",
-    "password_change",
-    "password_change.new",
-    "missions",
-    "missions.filter",
-    "missions.search",
-    "mission_detail",
-    "mission_detail.not_performed",
-    "mission_detail.complete",
-    "mission_detail.print",
-    "profile",
-    "profile.residences",
-    "profile.vehicle",
-    "profile.disability",
-    "profile.financial_file",
-    "profile.iban",
-    "statement",
-    "statement.service",
-    "statement.service.copies",
-    "statement.service.candidates",
-    "statement.service.hours",
-    "statement.service.dec_handled",
-    "statement.travel",
-    "statement.travel.claimed",
-    "statement.travel.departure",
-    "statement.travel.mode",
-    "statement.travel.km",
-    "statement.travel.fare",
-    "statement.travel.parking_tolls",
-    "statement.travel.times",
-    "statement.meals_nights",
-    "statement.meals",
-    "statement.meals.administrative_restaurant",
-    "statement.nights",
-    "statement.recap",
-    "statement.documents",
-    "statement.buttons",
-    "dec_queue",
-)
 
 _TITLE = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -108,7 +64,10 @@ def title_of(topic: str) -> str:
 
 
 def plain_text(topic: str) -> str:
-    return _TAG.sub(" ", topic_html(topic) or "")
+    """The words of a topic, its rates quoted from the session's tariffs."""
+    from client.ui.help import rates
+
+    return _TAG.sub(" ", rates.fill(topic_html(topic) or ""))
 
 
 def available_topics() -> list[str]:
@@ -118,3 +77,9 @@ def available_topics() -> list[str]:
         for entry in folder.iterdir()
         if entry.name.endswith(".html")
     )
+
+
+def all_pages() -> list[str]:
+    """The HTML of every help page: each topic, then the guide."""
+    pages = [topic_html(topic) or "" for topic in available_topics()]
+    return [*pages, (help_folder() / "guide.html").read_text(encoding="utf-8")]

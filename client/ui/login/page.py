@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.ui import app_style
-from client.ui.login.session import AppContext
+from client.ui import app_style, first_screen
+from client.ui.context import AppContext
 from client.ui.models.demo_accounts import DemoAccountsModel
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
 if TYPE_CHECKING:
     # Imported when first needed: httpx and the wire models are not needed to show the form.
-    from client.api.errors import AccountLocked
     from client.api.models import Tokens
     from client.demo import DemoAccount
     from client.ui.login.password import PasswordChangeDialog
@@ -58,6 +58,7 @@ class LoginPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.password_dialog: PasswordChangeDialog | None = None
+        self.reset_dialog: QDialog | None = None
         self._retry: Callable[[], object] | None = None
         self._busy = False
         self.setProperty("helpTopic", "login")
@@ -67,13 +68,22 @@ class LoginPage(QWidget):
         subtitle = app_style.page_subtitle(
             self.tr("Indemnités de vacation et frais de déplacement des jurys d'examens")
         )
+        # Where to log in, for the two kinds of people, and the guide's page on it: the
+        # guide is in the application, so it opens without network.
         explanation = QLabel(
             self.tr(
-                "Connectez-vous avec vos identifiants académiques ou avec l'identifiant "
-                "IMAG'IN figurant sur votre convocation."
+                "<b>Personnels de l'académie</b> : identifiant et mot de passe de votre "
+                "messagerie académique.<br><b>Intervenants extérieurs</b> : identifiant IMAG'IN "
+                "et mot de passe temporaire imprimés sur votre convocation.<br>"
+                '<a href="guide:#connexion">Aide pour se connecter</a> (ou touche F1)<br>'
+                '<a href="reset:">Mot de passe oublié&nbsp;?</a>'
             )
         )
         explanation.setWordWrap(True)
+        explanation.setTextFormat(Qt.TextFormat.RichText)
+        explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        explanation.linkActivated.connect(self._open_guide)
+        self.explanation = explanation
         self.bar = MessageBar()
         self.bar.action_triggered.connect(self._on_bar_action)
 
@@ -292,13 +302,35 @@ class LoginPage(QWidget):
             return
         remember = self.remember.isChecked()
         api = self.ctx.raw_api
+
+        def work() -> tuple[Tokens, dict[str, Any]]:
+            # The first screen's data leaves on this worker as soon as the log-in answers.
+            tokens = api.log_in(login, password, remember)
+            return tokens, first_screen.fetch(api, tokens)
+
         self.set_busy(True, self.tr("Connexion en cours…"))
-        self.ctx.runner.run(
-            lambda: api.log_in(login, password, remember),
-            on_success=lambda tokens: self._on_logged_in(tokens, password),
-            on_failure=self._on_failure,
-            key="login",
+        Op(self, work, latest="login").on_success(
+            lambda result: self._on_logged_in(result, password)
+        ).on_failure(self._on_failure).run(self.ctx.runner)
+
+    def forgot_password(self) -> None:
+        """Mot de passe oublié: a code by e-mail, then a new password (login/reset.py)."""
+        if not self._use_server_address():
+            return
+        from client.ui.login.reset import ResetPasswordDialog
+
+        dialog = ResetPasswordDialog(
+            self.ctx.raw_api, self.ctx.runner, self.login.text().strip(), self
         )
+        dialog.reset.connect(self._on_password_reset)
+        self.reset_dialog = dialog
+        dialog.open()
+
+    def _on_password_reset(self, login: str) -> None:
+        self.login.setText(login)
+        self.password.clear()
+        self.password.setFocus()
+        self.bar.success(self.tr("Votre mot de passe est changé : connectez-vous avec le nouveau."))
 
     def try_remembered(self) -> bool:
         """Reopens the session remembered on this computer ("Rester connecté"), in the
@@ -311,28 +343,26 @@ class LoginPage(QWidget):
         if api.server != server:
             api.http.base_url = server
 
-        def reopen() -> Tokens | None:
+        def reopen() -> tuple[Tokens | None, dict[str, Any]]:
             if api.tokens.load_remembered(server, login) is None:
-                return None
-            return api.refresh()
+                return None, {}
+            tokens = api.refresh()
+            return tokens, first_screen.fetch(api, tokens)
 
         self.set_busy(True, self.tr("Reprise de votre session…"))
-        self.ctx.runner.run(
-            reopen,
-            on_success=self._on_reopened,
-            on_failure=self._on_reopen_failed,
-            key="login",
-        )
+        Op(self, reopen, latest="login").on_success(self._on_reopened).on_failure(
+            self._on_reopen_failed
+        ).run(self.ctx.runner)
         return True
 
     def _use_server_address(self) -> bool:
+        from client.api.transport import address_problem
+
         url = self.server.text().strip().rstrip("/")
-        if not url.startswith(("http://", "https://")) or len(url) < len("http://x"):
+        problem = address_problem(url)
+        if problem is not None:
             self.options_toggle.setChecked(True)
-            message = self.tr(
-                "Adresse du serveur invalide : elle commence par https:// ou http://, "
-                "par exemple https://imagin.ac-amiens.fr."
-            )
+            message = problem
             app_style.show_field_error(self.server_error, message)
             self.show_error(message)
             self.server.setFocus()
@@ -343,13 +373,17 @@ class LoginPage(QWidget):
             api.http.base_url = url
         return True
 
-    def _on_logged_in(self, tokens: Tokens, password: str) -> None:
+    def _on_logged_in(self, result: tuple[Tokens, dict[str, Any]], password: str) -> None:
+        tokens, prefetched = result
+        self.ctx.prefetched.keep(prefetched)
         if tokens.user.must_change_password:
             self._ask_new_password(tokens, password)
             return
         self._finish(tokens)
 
-    def _on_reopened(self, tokens: Tokens | None) -> None:
+    def _on_reopened(self, result: tuple[Tokens | None, dict[str, Any]]) -> None:
+        tokens, prefetched = result
+        self.ctx.prefetched.keep(prefetched)
         if tokens is None:
             self.set_busy(False)
             self.clear_message()
@@ -385,29 +419,16 @@ class LoginPage(QWidget):
         self.logged_in.emit(tokens)
 
     def _on_failure(self, error: BaseException) -> None:
-        from client.api.errors import AccountLocked, ServerUnreachable
+        from client.api.errors import ServerUnreachable
         from client.ui.errors import message_for
 
         self.set_busy(False)
-        if isinstance(error, AccountLocked):
-            self.show_error(self._locked_message(error))
-        elif isinstance(error, ServerUnreachable):
+        if isinstance(error, ServerUnreachable):
             self.show_error(message_for(error), retry=self.log_in)
         else:
             self.show_error(message_for(error))
         self.password.selectAll()
         self.password.setFocus()
-
-    def _locked_message(self, error: AccountLocked) -> str:
-        if error.locked_until is None:
-            return error.detail
-        from client.formatting import date_fr, time_fr
-
-        until = error.locked_until.astimezone()
-        return self.tr(
-            "Votre compte est verrouillé jusqu'au {date} à {time} après plusieurs tentatives "
-            "infructueuses. Réessayez ensuite ou contactez la division des examens et concours."
-        ).format(date=date_fr(until.date()), time=time_fr(until.time()))
 
     def _ask_new_password(self, tokens: Tokens, password: str) -> None:
         from client.ui.login.password import PasswordChangeDialog
@@ -438,12 +459,9 @@ class LoginPage(QWidget):
         # Without a personal password there is no session: close the temporary one.
         api = self.ctx.raw_api
         self.set_busy(True)
-        self.ctx.runner.run(
-            api.log_out,
-            on_success=lambda _: self._after_refused_change(),
-            on_failure=lambda _: self._after_refused_change(),
-            key="logout",
-        )
+        Op(self, api.log_out, latest="logout").on_success(
+            lambda _: self._after_refused_change()
+        ).on_failure(lambda _: self._after_refused_change()).run(self.ctx.runner)
 
     def _after_refused_change(self) -> None:
         self.set_busy(False)
@@ -471,6 +489,14 @@ class LoginPage(QWidget):
 
     def _update_server_hint(self) -> None:
         self.server_hint.setText(self.tr("Serveur : {0}").format(self.server.text().strip() or "—"))
+
+    def _open_guide(self, link: str) -> None:
+        if link.startswith("reset:"):
+            self.forgot_password()
+            return
+        from client.ui.help.guide import show_guide
+
+        show_guide(self, anchor=link.partition("#")[2] or None)
 
     def _use_demo_account(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid():

@@ -26,6 +26,7 @@ from client.api.client import ImaginClient
 from client.api.models import Tokens
 from client.ui import app_style
 from client.ui.errors import field_messages, message_for
+from client.ui.ops import Op
 from client.ui.tasks import TaskRunner
 from client.ui.widgets import MessageBar
 
@@ -209,7 +210,8 @@ class PasswordChangeDialog(QDialog):
             ok = rule.key not in unmet
             mark = self._marks[rule.key]
             mark.setText(f"{TICK if ok else CROSS}  {rule.text}")
-            colour = app_style.SUCCESS_COLOUR if ok else app_style.MUTED_COLOUR
+            tones = app_style.tones(self.palette())
+            colour = tones.success if ok else tones.muted
             mark.setStyleSheet(f"color: {colour};")
             state = self.tr("respecté") if ok else self.tr("non respecté")
             mark.setAccessibleName(self.tr("{rule} : {state}").format(rule=rule.text, state=state))
@@ -229,12 +231,10 @@ class PasswordChangeDialog(QDialog):
         app_style.show_field_error(self.new_password_error, None)
         self.bar.hide()
         self._set_busy(True)
-        self._runner.run(
-            lambda: self._api.change_password(current, new),
-            on_success=self._on_changed,
-            on_failure=self._on_failure,
-            key="password-change",
-        )
+        api = self._api
+        Op(self, lambda: api.change_password(current, new), latest="password-change").on_success(
+            self._on_changed
+        ).on_failure(self._on_failure).run(self._runner)
 
     def _on_changed(self, tokens: Tokens) -> None:
         self._tokens = tokens

@@ -7,6 +7,7 @@ permissions decide which buttons are offered, so the client never guesses the ru
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -22,13 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.api.models import Convocation, Mission, Statement
-from client.formatting import euros, long_date, time_fr
+from client.api.models import Convocation, DecComment, Mission, PartPaymentInfo, Statement
+from client.formatting import date_fr, deadline_fr, euros, long_date, time_fr
+from client.recaps import write_recap
 from client.ui import app_style
+from client.ui.context import AppContext
 from client.ui.errors import message_for
-from client.ui.login.session import AppContext
 from client.ui.missions.dialogs import NotPerformedDialog
-from client.ui.missions.recaps import write_recap
+from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ def convocation_from(convocation: Convocation, statement: Statement) -> Convocat
             "labels": statement.labels,
             "total": statement.computation.total,
             "mission": statement.mission,
+            "payment_missing": statement.payment_missing,
         }
     )
 
@@ -84,14 +87,52 @@ class _Section(QWidget):
         return self._values[key].text()
 
 
+class _PaymentSection(_Section):
+    """« Paiement – Indemnités »: where one part stands in payment, the facts known so far."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.add("status", self.tr("Statut :"))
+        self.add("amount", self.tr("Montant :"))
+        self.add("channel", self.tr("Versement :"))
+        self.add("batch", self.tr("Lot créé le :"))
+        self.add("execution", self.tr("Exécution prévue le :"))
+        self.add("paid", self.tr("Payé le :"))
+        self.add("reference", self.tr("Référence :"))
+        self.add("rejected", self.tr("Rejeté le :"))
+        self.add("rejection", self.tr("Motif du rejet :"))
+        self.hide()
+
+    def show_payment(self, payment: PartPaymentInfo | None) -> None:
+        if payment is None:
+            self.hide()
+            return
+
+        def day(value: dt.date | None) -> str | None:
+            return None if value is None else date_fr(value)
+
+        self.set("status", payment.status_label)
+        self.set("amount", euros(payment.amount))
+        self.set("channel", payment.channel_label)
+        self.set("batch", day(payment.batch_created_on))
+        self.set("execution", day(payment.execution_date))
+        self.set("paid", day(payment.paid_on))
+        self.set("reference", payment.reference)
+        self.set("rejected", day(payment.rejected_on))
+        self.set("rejection", payment.rejection_reason)
+        self.show()
+
+
 class MissionDetailPage(QWidget):
     """Signals:
     back_requested(): return to the list.
     edit_requested(object): open the statement editor on this `Statement`.
     convocation_changed(object): the mission's list row changed (a fresh `Convocation`).
+    profile_requested(): open the person's profile (to give their financial file).
     """
 
     back_requested = Signal()
+    profile_requested = Signal()
     edit_requested = Signal(object)
     convocation_changed = Signal(object)
 
@@ -115,6 +156,11 @@ class MissionDetailPage(QWidget):
         self.subtitle = app_style.page_subtitle("")
         self.bar = MessageBar()
         self.bar.action_triggered.connect(self._on_bar_action)
+        # What the person must give to be paid by transfer, with the way to give it.
+        self.payment_bar = MessageBar()
+        self.payment_bar.action_triggered.connect(self.profile_requested)
+        # The DEC's last return reason or correction comment, in its own words.
+        self.dec_bar = MessageBar()
 
         self.mission_section = _Section(self.tr("La mission"))
         self.mission_section.add("exam", self.tr("Examen :"))
@@ -130,12 +176,29 @@ class MissionDetailPage(QWidget):
         self.when_section = _Section(self.tr("Dates et horaires"))
         self.when_section.add("dates", self.tr("Dates :"))
         self.when_section.add("hours", self.tr("Horaires :"))
+        self.when_section.add("deadline", self.tr("Date limite de saisie :"))
         self.status_section = _Section(self.tr("Votre état de frais"))
         self.status_section.add("status", self.tr("Statut :"))
         self.status_section.add("pay", self.tr("Indemnités :"))
         self.status_section.add("travel", self.tr("Déplacement :"))
         self.status_section.add("amount", self.tr("Montant :"))
-        self.status_section.add("reason", self.tr("Motif :"))
+        self.payment_sections = {
+            "PAY": _PaymentSection(self.tr("Paiement – Indemnités")),
+            "TRAVEL": _PaymentSection(self.tr("Paiement – Frais de déplacement")),
+        }
+        # The reason of a return may run to several lines: below both columns, wrapped, rather
+        # than in a form row that would widen the page past the window.
+        self.reason = QLabel()
+        self.reason.setObjectName("statementReason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason.setAccessibleName(self.tr("Motif"))
+        self.reason.setStyleSheet(
+            "#statementReason { background: #fff4e5; color: #8a5300; border: 1px solid #8a5300;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.reason.hide()
 
         self.not_performed_button = QPushButton(self.tr("Je &n'ai pas effectué cette mission"))
         self.not_performed_button.clicked.connect(self.declare_not_performed)
@@ -165,16 +228,23 @@ class MissionDetailPage(QWidget):
         left.setSpacing(22)
         left.addWidget(self.mission_section)
         left.addWidget(self.place_section)
+        left.addWidget(self.when_section)
         left.addStretch(1)
         right = QVBoxLayout()
         right.setSpacing(22)
-        right.addWidget(self.when_section)
         right.addWidget(self.status_section)
+        for section in self.payment_sections.values():
+            right.addWidget(section)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         body = QWidget()
-        body.setLayout(columns)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(22)
+        body_layout.addLayout(columns)
+        body_layout.addWidget(self.reason)
+        body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
@@ -190,6 +260,8 @@ class MissionDetailPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.bar)
+        layout.addWidget(self.dec_bar)
+        layout.addWidget(self.payment_bar)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.actions_hint)
         layout.addLayout(actions)
@@ -214,6 +286,9 @@ class MissionDetailPage(QWidget):
             euros(convocation.total),
             None,
         )
+        self._show_payment_missing(convocation.payment_missing)
+        self._show_payments([])
+        self._show_dec_comment(None)
         self._set_actions(None)
         self.actions_hint.setText(self.tr("Chargement de votre état de frais…"))
         self.load_statement()
@@ -222,12 +297,9 @@ class MissionDetailPage(QWidget):
         if self.convocation is None:
             return
         api, statement_id = self.ctx.api, self.convocation.statement_id
-        self.ctx.runner.run(
-            lambda: api.statement(statement_id),
-            on_success=self.set_statement,
-            on_failure=self._on_load_failed,
-            key="mission-statement",
-        )
+        Op(self, lambda: api.statement(statement_id), latest="statement").on_success(
+            self.set_statement
+        ).on_failure(self._on_load_failed).run(self.ctx.runner)
 
     def set_statement(self, statement: Statement) -> None:
         """The statement as the server has it now (also after the editor saved it)."""
@@ -240,8 +312,14 @@ class MissionDetailPage(QWidget):
             statement.labels.pay,
             statement.labels.travel,
             euros(statement.computation.total),
-            statement.reason,
+            # A return reason is the DEC's comment, shown above: not twice.
+            None
+            if statement.dec_comment is not None and statement.reason == statement.dec_comment.text
+            else statement.reason,
         )
+        self._show_payment_missing(statement.payment_missing)
+        self._show_payments(statement.payments)
+        self._show_dec_comment(statement.dec_comment)
         self._set_actions(statement)
         if self.convocation is not None:
             fresh = convocation_from(self.convocation, statement)
@@ -287,6 +365,32 @@ class MissionDetailPage(QWidget):
             "hours",
             self.tr("de {0} à {1}").format(time_fr(mission.start_time), time_fr(mission.end_time)),
         )
+        deadline = None
+        if mission.entry_deadline is not None and mission.days_left is not None:
+            deadline = deadline_fr(mission.entry_deadline, mission.days_left)
+        w.set("deadline", deadline)
+
+    def _show_payment_missing(self, missing: str | None) -> None:
+        if missing:
+            self.payment_bar.warning(missing, self.tr("Ouvrir « &Mon profil »"))
+        else:
+            self.payment_bar.hide()
+
+    def _show_payments(self, payments: list[PartPaymentInfo]) -> None:
+        by_part = {p.part: p for p in payments}
+        for part, section in self.payment_sections.items():
+            section.show_payment(by_part.get(part))
+
+    def _show_dec_comment(self, comment: DecComment | None) -> None:
+        if comment is None:
+            self.dec_bar.hide()
+            return
+        self.dec_bar.info(
+            self.tr("Message du gestionnaire (le {day}) : {text}").format(
+                day=date_fr(comment.at.astimezone().date()), text=comment.text
+            )
+        )
+        self.dec_bar.setToolTip(comment.label)
 
     def _show_status(
         self, status: str, pay: str, travel: str, amount: str, reason: str | None
@@ -296,7 +400,8 @@ class MissionDetailPage(QWidget):
         s.set("pay", pay)
         s.set("travel", travel)
         s.set("amount", amount)
-        s.set("reason", reason)
+        self.reason.setText(self.tr("Motif : {reason}").format(reason=reason or ""))
+        self.reason.setVisible(bool(reason))
 
     def _set_actions(self, statement: Statement | None) -> None:
         if statement is None:
@@ -349,12 +454,11 @@ class MissionDetailPage(QWidget):
             return
         api = self.ctx.api
         self.not_performed_button.setEnabled(False)
-        self.ctx.runner.run(
+        Op(
+            self,
             lambda: api.declare_not_performed(statement.id, statement.version, reason),
-            on_success=self._on_declared,
-            on_failure=self._on_action_failed,
-            key="mission-action",
-        )
+            latest="action",
+        ).on_success(self._on_declared).on_failure(self._on_action_failed).run(self.ctx.runner)
 
     def _on_declared(self, statement: Statement) -> None:
         self.set_statement(statement)
@@ -379,12 +483,9 @@ class MissionDetailPage(QWidget):
         self.print_button.setEnabled(False)
         self._bar_action = None
         self.bar.info(self.tr("Préparation du récapitulatif…"))
-        self.ctx.runner.run(
-            lambda: write_recap(statement, folder),
-            on_success=self._on_recap_written,
-            on_failure=self._on_recap_failed,
-            key="recap",
-        )
+        Op(self, lambda: write_recap(statement, folder), latest="recap").on_success(
+            self._on_recap_written
+        ).on_failure(self._on_recap_failed).run(self.ctx.runner)
 
     def _on_recap_written(self, path: Path) -> None:
         self.print_button.setEnabled(True)
@@ -394,13 +495,13 @@ class MissionDetailPage(QWidget):
                 self.tr("Le récapitulatif est ouvert ; il est enregistré dans {0}.").format(path)
             )
         else:
-            self._bar_action = "open-recap"
+            self._bar_action = "show-folder"
             self.bar.warning(
                 self.tr(
                     "Le récapitulatif est enregistré dans {0}, mais aucun lecteur de PDF n'a pu "
                     "l'ouvrir."
                 ).format(path),
-                self.tr("Réessayer"),
+                self.tr("Afficher le dossier"),
             )
 
     def _on_recap_failed(self, error: BaseException) -> None:
@@ -412,5 +513,5 @@ class MissionDetailPage(QWidget):
         if action == "reload":
             self.bar.hide()
             self.load_statement()
-        elif action == "open-recap" and self._recap is not None:
-            self._on_recap_written(self._recap)
+        elif action == "show-folder" and self._recap is not None:
+            self.ctx.open_url(QUrl.fromLocalFile(str(self._recap.parent)))

@@ -24,18 +24,19 @@ from PySide6.QtWidgets import (
 
 from client.api.models import Convocation
 from client.formatting import plural
-from client.ui import app_style
+from client.recaps import export_recaps
+from client.ui import annual_statement, app_style
+from client.ui.context import AppContext
 from client.ui.errors import message_for
-from client.ui.login.session import AppContext
 from client.ui.missions.dialogs import ExportDialog
-from client.ui.missions.recaps import export_recaps
 from client.ui.models.convocations import (
-    ROW_ROLE,
     Column,
     ConvocationFilter,
     ConvocationFilterProxy,
     ConvocationTableModel,
 )
+from client.ui.models.roles import ROW_ROLE
+from client.ui.ops import Op
 from client.ui.tasks import Task
 from client.ui.widgets import Level, MessageBar
 
@@ -52,6 +53,7 @@ class MissionsListPage(QWidget):
 
     open_requested = Signal(object)
     loaded = Signal()
+    profile_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,9 @@ class MissionsListPage(QWidget):
         )
         self.bar = MessageBar()
         self.bar.action_triggered.connect(self._on_bar_action)
+        # Payments waiting for the person's financial file, and the way to give it.
+        self.payment_bar = MessageBar()
+        self.payment_bar.action_triggered.connect(self.profile_requested)
         self._bar_action: str | None = None
 
         self.model = ConvocationTableModel(parent=self)
@@ -108,6 +113,15 @@ class MissionsListPage(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.export_button = QPushButton(self.tr("E&xporter mes récapitulatifs…"))
         self.export_button.clicked.connect(self.export)
+        self.annual_button = QPushButton(self.tr("Attestation &annuelle…"))
+        self.annual_button.setToolTip(
+            self.tr(
+                "Les sommes qui vous ont été versées pendant une année civile, mission par "
+                "mission, pour votre déclaration de revenus (PDF)."
+            )
+        )
+        self.annual_button.setProperty("helpTopic", "missions.annual_statement")
+        self.annual_button.clicked.connect(self.print_annual_statement)
 
         # Two rows, so that the window never has to be wider than a laptop screen.
         tools = QHBoxLayout()
@@ -119,6 +133,7 @@ class MissionsListPage(QWidget):
         tools.addStretch(1)
         tools.addWidget(self.refresh_button)
         tools.addWidget(self.export_button)
+        tools.addWidget(self.annual_button)
         search_row = QHBoxLayout()
         search_row.setSpacing(12)
         search_row.addWidget(search_label)
@@ -132,24 +147,30 @@ class MissionsListPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
+        # Long exam, paper and place names wrap onto a second line rather than being cut: a
+        # person has a few missions, each row may take two lines.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        # Short values take what they need; the long texts share the rest (whole text in
-        # the tooltip).
+        # Short values take what they need; the long texts share the rest, wrapped (and
+        # whole in the tooltip).
         average = self.fontMetrics().averageCharWidth()
         for column in Column:
             if column in (Column.EXAM, Column.PAPER, Column.PLACE):
                 header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.Stretch)
             elif column in (Column.PAY, Column.TRAVEL):
                 # Statuses run from "Payé" to "Mission non effectuée (déclarée)": a fixed
-                # width, the whole label in the tooltip.
+                # width, the longer ones on two lines (and whole in the tooltip).
+                heading = str(self.model.headerData(column.value, Qt.Orientation.Horizontal))
+                width = max(11 * average, self.fontMetrics().horizontalAdvance(heading)) + 28
                 header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column.value, 15 * average + 16)
+                header.resizeSection(column.value, width)
             else:
                 header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.ResizeToContents)
         self.table.sortByColumn(Column.DATES.value, Qt.SortOrder.AscendingOrder)
@@ -167,6 +188,7 @@ class MissionsListPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(subtitle)
         layout.addWidget(self.bar)
+        layout.addWidget(self.payment_bar)
         layout.addLayout(tools)
         layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
@@ -181,7 +203,8 @@ class MissionsListPage(QWidget):
         self.setTabOrder(self.all, self.search)
         self.setTabOrder(self.search, self.refresh_button)
         self.setTabOrder(self.refresh_button, self.export_button)
-        self.setTabOrder(self.export_button, self.table)
+        self.setTabOrder(self.export_button, self.annual_button)
+        self.setTabOrder(self.annual_button, self.table)
         self._update_counts()
 
     # --- loading --------------------------------------------------------------------------
@@ -190,12 +213,13 @@ class MissionsListPage(QWidget):
         """Asks the server for the list again (F5)."""
         api = self.ctx.api
         self.refresh_button.setEnabled(False)
-        self.ctx.runner.run(
-            api.convocations,
-            on_success=self._on_loaded,
-            on_failure=self._on_load_failed,
-            key="convocations",
-        )
+        Op(self, api.convocations, latest="convocations").on_success(self._on_loaded).on_failure(
+            self._on_load_failed
+        ).run(self.ctx.runner)
+
+    def show_convocations(self, rows: list[Convocation]) -> None:
+        """Shows a list read elsewhere (with the log-in)."""
+        self._on_loaded(rows)
 
     def _on_loaded(self, rows: list[Convocation]) -> None:
         self.refresh_button.setEnabled(True)
@@ -209,8 +233,23 @@ class MissionsListPage(QWidget):
         self._select(current.id if current is not None else None)
         if self._bar_action is None and self.bar.isVisible():
             self.bar.hide()
+        self._show_payment_missing(rows)
         self._update_counts()
         self.loaded.emit()
+
+    def _show_payment_missing(self, rows: list[Convocation]) -> None:
+        waiting = [r for r in rows if r.payment_missing]
+        if not waiting:
+            self.payment_bar.hide()
+            return
+        if len(waiting) == 1:
+            lead = self.tr("Une mission attend votre dossier financier pour être payée.")
+        else:
+            lead = self.tr("{0} missions attendent votre dossier financier pour être payées.")
+            lead = lead.format(len(waiting))
+        self.payment_bar.warning(
+            f"{lead} {waiting[0].payment_missing}", self.tr("Ouvrir « &Mon profil »")
+        )
 
     def _on_load_failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)
@@ -285,6 +324,14 @@ class MissionsListPage(QWidget):
         self.empty.setVisible(shown == 0)
         self.table.setVisible(shown > 0)
 
+    # --- the annual statement -------------------------------------------------------------
+
+    def print_annual_statement(self) -> None:
+        """ "Attestation annuelle…": the sums paid in a year of the person's choosing."""
+        api = self.ctx.api
+        self._bar_action = None
+        annual_statement.print_annual_statement(self, self.ctx, self.bar, api.annual_payments)
+
     # --- export ---------------------------------------------------------------------------
 
     def export(self) -> None:
@@ -355,12 +402,12 @@ class MissionsListPage(QWidget):
             else:
                 progress.setLabelText(self.tr("Mise en page du document PDF…"))
 
-        self.export_task = self.ctx.runner.run_task(
-            work,
-            on_success=self._on_exported,
-            on_failure=self._on_export_failed,
-            on_progress=on_progress,
-            key="export-recaps",
+        self.export_task = (
+            Op.reporting(self, work, latest="export-recaps")
+            .on_success(self._on_exported)
+            .on_failure(self._on_export_failed)
+            .on_progress(on_progress)
+            .run(self.ctx.runner)
         )
         progress.canceled.connect(self.cancel_export)
 

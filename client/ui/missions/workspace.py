@@ -13,7 +13,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from client.api.models import Convocation, Statement
-from client.ui.login.session import AppContext
+from client.ui import first_screen
+from client.ui.context import AppContext
 from client.ui.missions.detail import MissionDetailPage, convocation_from
 from client.ui.missions.list_page import MissionsListPage
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def _statement_editor() -> Any:
     """The editor class, imported at first use (it pulls reportlab and the step pages)."""
-    from client.ui.statement import StatementEditor
+    from client.ui.statement.editor import StatementEditor
 
     return StatementEditor
 
@@ -30,7 +31,10 @@ def _statement_editor() -> Any:
 class MissionsWorkspace(QStackedWidget):
     """Signals:
     page_changed(): the page shown changed (the help pane follows).
+    profile_requested(): open the person's profile (to give their financial file).
     """
+
+    profile_requested = Signal()
 
     page_changed = Signal()
 
@@ -46,10 +50,16 @@ class MissionsWorkspace(QStackedWidget):
         self.detail_page.back_requested.connect(self.show_list)
         self.detail_page.edit_requested.connect(self.open_editor)
         self.detail_page.convocation_changed.connect(self.list_page.update_convocation)
+        self.list_page.profile_requested.connect(self.profile_requested)
+        self.detail_page.profile_requested.connect(self.profile_requested)
         self.currentChanged.connect(lambda _: self.page_changed.emit())
 
     def start(self) -> None:
-        self.list_page.reload()
+        rows = self.ctx.prefetched.take(first_screen.CONVOCATIONS)
+        if rows is not None:
+            self.list_page.show_convocations(rows)  # fetched with the log-in
+        else:
+            self.list_page.reload()
         self.list_page.focus_table()
 
     def refresh(self) -> None:
@@ -93,6 +103,7 @@ class MissionsWorkspace(QStackedWidget):
             parent=self,
             recaps_folder=self.ctx.recaps_folder(),
             open_url=self.ctx.open_url,
+            statement=statement,
         )
         editor.closed.connect(self._on_editor_closed)
         editor.statement_changed.connect(self._on_statement_changed)
@@ -109,7 +120,8 @@ class MissionsWorkspace(QStackedWidget):
     def _on_editor_closed(self) -> None:
         self.setCurrentWidget(self.detail_page)
         self._drop_editor()
-        self.detail_page.load_statement()
+        # The detail already shows what the editor last had from the server
+        # (statement_changed): nothing to read again.
         self.detail_page.edit_button.setFocus()
 
     def _drop_editor(self) -> None:

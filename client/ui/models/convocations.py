@@ -25,8 +25,7 @@ from PySide6.QtCore import (
 
 from client.api.models import Convocation, Status
 from client.formatting import LOCALE, date_fr, euros
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+from client.ui.models.roles import ROW_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -40,19 +40,24 @@ from client.api.dec_models import (
     Ordering,
     QueueFilters,
     QueueSort,
+    StatusKind,
+    opening_filters,
 )
 from client.api.models import MissionType, Status
 from client.formatting import date_fr, euros
+from client.ui import app_style
+from client.ui.app_style import ERROR_COLOUR
+from client.ui.models.roles import ROW_ROLE
+from client.ui.ops import Op
 from client.ui.tasks import TaskRunner
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_SIZE = 200
 
 Index = QModelIndex | QPersistentModelIndex
 # (filters, ordering, cursor, page size) -> one page; runs on a worker thread.
 PageFetcher = Callable[[QueueFilters, Ordering, str | None, int], DecQueuePage]
 
-ANOMALY_COLOUR = "#a1231b"
+ANOMALY_COLOUR = ERROR_COLOUR
 CLEAN_COLOUR = "#1e6b34"
 
 
@@ -91,21 +96,6 @@ def mission_type_labels(tr: Callable[[str], str]) -> dict[MissionType, str]:
     }
 
 
-def status_labels(tr: Callable[[str], str]) -> dict[Status, str]:
-    """The DEC's names of the statuses (DOMAIN §3), until the server has named them."""
-    return {
-        Status.OPEN: tr("Mission non encore effectuée"),
-        Status.NOT_PERFORMED: tr("Mission non effectuée (déclarée)"),
-        Status.SUBMITTED: tr("À valider"),
-        Status.RETURNED: tr("Renvoyé"),
-        Status.APPROVED: tr("Validé"),
-        Status.DEC_ENTERED: tr("Traité par le gestionnaire"),
-        Status.CANCELLED: tr("Annulé"),
-        Status.IN_PAYMENT: tr("Transmis à la liquidation"),
-        Status.PAID: tr("Payé"),
-    }
-
-
 class DecQueueModel(QAbstractTableModel):
     loading_changed = Signal(bool)
     failed = Signal(object)
@@ -126,14 +116,13 @@ class DecQueueModel(QAbstractTableModel):
         self._page_size = page_size
         self._rows: list[DecQueueRow] = []
         self._by_id: dict[int, int] = {}
-        self._filters = QueueFilters()
+        self._filters = opening_filters()
         self._ordering = Ordering()
         self._cursor: str | None = None
         self._exhausted = False
         self._loading = False
         self._failed = False
         self._generation = 0  # bumped by every reset: older pages belong to another list
-        self._key = f"dec-workstation-queue-{id(self)}"
         self._headers = {
             DecColumn.ID: self.tr("N°"),
             DecColumn.INTERVENANT: self.tr("Intervenant"),
@@ -147,7 +136,9 @@ class DecQueueModel(QAbstractTableModel):
             DecColumn.AMOUNT: self.tr("Montant"),
         }
         self._type_labels = mission_type_labels(self.tr)
-        self._status_labels = status_labels(self.tr)
+        # The server's labels of the statuses (a row brings its own; an action's result only
+        # its status): every status but an open one reads one way to the DEC.
+        self._status_labels: dict[Status, str] = {}
 
     # --- state ----------------------------------------------------------------------------
 
@@ -177,8 +168,10 @@ class DecQueueModel(QAbstractTableModel):
     def row_number(self, statement_id: int) -> int | None:
         return self._by_id.get(statement_id)
 
-    def status_label(self, status: Status) -> str:
-        return self._status_labels[status]
+    def set_status_kinds(self, kinds: Iterable[StatusKind]) -> None:
+        for kind in kinds:
+            if kind.done is None:
+                self._status_labels[kind.status] = kind.label
 
     def set_filters(self, filters: QueueFilters) -> None:
         if filters != self._filters:
@@ -194,8 +187,13 @@ class DecQueueModel(QAbstractTableModel):
     def sort_column(self) -> DecColumn:
         return next(c for c, key in SORT_KEYS.items() if key is self._ordering.sort)
 
-    def reload(self) -> None:
-        """Forgets what is loaded and asks for the first page again."""
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    def reload(self, first_page: DecQueuePage | None = None) -> None:
+        """Forgets what is loaded and asks for the first page again, or shows `first_page`
+        when it was read already (with the log-in) with the current filters and sort."""
         self._generation += 1
         self.beginResetModel()
         self._rows = []
@@ -205,7 +203,10 @@ class DecQueueModel(QAbstractTableModel):
         self._failed = False
         self._set_loading(False)
         self.endResetModel()
-        self.fetchMore(QModelIndex())
+        if first_page is not None:
+            self._on_page(self._generation, first_page)
+        else:
+            self.fetchMore(QModelIndex())
 
     def apply_results(self, results: Iterable[ItemResult]) -> None:
         """Shows the outcome of an action on the rows it changed, without reloading."""
@@ -217,7 +218,7 @@ class DecQueueModel(QAbstractTableModel):
             self._rows[number] = row.model_copy(
                 update={
                     "status": result.status,
-                    "status_label": self._status_labels[result.status],
+                    "status_label": self._status_labels.get(result.status, row.status_label),
                     "version": result.version if result.version is not None else row.version,
                 }
             )
@@ -252,12 +253,10 @@ class DecQueueModel(QAbstractTableModel):
             self._page_size,
         )
         self._set_loading(True)
-        self._runner.run(
-            lambda: self._fetch_page(filters, ordering, cursor, size),
-            on_success=lambda page: self._on_page(generation, page),
-            on_failure=lambda error: self._on_failure(generation, error),
-            key=self._key,
-        )
+        fetch = self._fetch_page
+        Op(self, lambda: fetch(filters, ordering, cursor, size), latest="page").on_success(
+            lambda page: self._on_page(generation, page)
+        ).on_failure(lambda error: self._on_failure(generation, error)).run(self._runner)
 
     def _on_page(self, generation: int, page: DecQueuePage) -> None:
         if generation != self._generation:
@@ -271,7 +270,8 @@ class DecQueueModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
             for offset, item in enumerate(items):
                 self._by_id[item.id] = first + offset
-                self._status_labels[item.status] = item.status_label
+                if item.status is not Status.OPEN:
+                    self._status_labels[item.status] = item.status_label
             self._rows.extend(items)
             self.endInsertRows()
         self.page_loaded.emit(len(items))
@@ -338,7 +338,8 @@ class DecQueueModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column is DecColumn.ANOMALIES:
-            return QBrush(QColor(ANOMALY_COLOUR if row.anomaly_count else CLEAN_COLOUR))
+            colour = ANOMALY_COLOUR if row.anomaly_count else CLEAN_COLOUR
+            return QBrush(QColor(app_style.readable(colour)))
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is DecColumn.INTERVENANT:
                 return self.tr("Identifiant : {0}").format(row.login)

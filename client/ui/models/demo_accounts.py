@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from client.ui.models.roles import ROW_ROLE
+
 if TYPE_CHECKING:
     from client.demo import DemoAccount  # subprocess and sockets: not needed to show a table
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QWidget
 from client.api.client import ImaginClient
 from client.api.models import CommuneRef
 from client.ui.errors import message_for
-from client.ui.models.communes import ROW_ROLE, CommuneListModel, commune_label
+from client.ui.models.communes import CommuneListModel, commune_label
+from client.ui.models.roles import ROW_ROLE
+from client.ui.ops import Op
 from client.ui.tasks import TaskRunner
 
 DEBOUNCE_MS = 250
@@ -38,7 +40,6 @@ class CommunePicker(QWidget):
         self._api = api
         self._runner = runner
         self._commune: CommuneRef | None = None
-        self._key = f"communes-{id(self)}"
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(self.tr("Nom de la commune ou code postal"))
         self.edit.setClearButtonEnabled(True)
@@ -101,12 +102,9 @@ class CommunePicker(QWidget):
         if len(query) < MIN_CHARACTERS:
             return
         api = self._api
-        self._runner.run(
-            lambda: api.search_communes(query),
-            on_success=self._on_results,
-            on_failure=lambda error: self.search_failed.emit(message_for(error)),
-            key=self._key,
-        )
+        Op(self, lambda: api.search_communes(query), latest="communes").on_success(
+            self._on_results
+        ).on_failure(lambda error: self.search_failed.emit(message_for(error))).run(self._runner)
 
     def _on_results(self, communes: list[CommuneRef]) -> None:
         self.model.set_rows(communes)

@@ -29,17 +29,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.api.models import Profile
+from client.api.documents import DocumentsApi
+from client.api.models import Notifications, Profile
+from client.attachments import AttachmentNotes
 from client.ui import app_style
+from client.ui.context import AppContext
+from client.ui.documents.panel import DocumentsPanel
 from client.ui.errors import field_messages, message_for
-from client.ui.login.session import AppContext
+from client.ui.ops import Op
 from client.ui.profile import iban
 from client.ui.profile.commune_picker import CommunePicker
-from client.ui.widgets import MessageBar
+from client.ui.widgets import Level, MessageBar
 
 log = logging.getLogger(__name__)
 
 FIELDS = (
+    "email",
     "administrative_residence",
     "family_residence",
     "fiscal_power",
@@ -48,6 +53,7 @@ FIELDS = (
     "bic",
     "account_holder",
     "postal_address",
+    "nir",
 )
 
 
@@ -64,6 +70,7 @@ class ProfileDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.profile: Profile | None = None
+        self.notifications: Notifications | None = None
         self._quiet = False
         self.setWindowTitle(self.tr("Mon profil"))
         self.setProperty("helpTopic", "profile")
@@ -155,6 +162,11 @@ class ProfileDialog(QDialog):
         self.postal_address.setAccessibleName(self.tr("Adresse postale"))
         self.postal_address.setTabChangesFocus(True)
         self.postal_address.setFixedHeight(72)
+        self.nir = QLineEdit()
+        self.nir.setAccessibleName(self.tr("Numéro de sécurité sociale"))
+        self.nir.setPlaceholderText(self.tr("15 chiffres, par exemple 1 84 12 80 021 451 60"))
+        self.nir.setMaxLength(30)
+        self.nir.setMaximumWidth(320)
         self.financial_hint = app_style.hint()
         self._section(form, self.tr("Dossier financier"))
         form.addRow(self.financial_hint)
@@ -168,7 +180,52 @@ class ProfileDialog(QDialog):
             self.tr("Le compte doit être à votre nom."),
         )
         self._row(form, self.tr("Adresse p&ostale :"), self.postal_address, "postal_address")
-        for widget in (self.iban, self.bic, self.account_holder):
+        self._row(
+            form,
+            self.tr("N° de &sécurité sociale :"),
+            self.nir,
+            "nir",
+            self.tr("Tel qu'il figure sur votre carte Vitale, clé comprise. Seul vous le voyez."),
+        )
+        # The documents of the financial file (RIB, notice, carte Vitale), attached here once for
+        # every statement.
+        self.documents = DocumentsPanel(
+            DocumentsApi(ctx.api),
+            ctx.runner,
+            AttachmentNotes(ctx.drafts().folder, "profile"),
+            None,
+        )
+        form.addRow(app_style.hint(self.tr("Pièces du dossier financier :")))
+        form.addRow(self.documents)
+        # E-mail messages.
+        self.email = QLineEdit()
+        self.email.setAccessibleName(self.tr("Adresse électronique"))
+        self.email.setPlaceholderText(self.tr("par exemple prenom.nom@ac-amiens.fr"))
+        self.email.setMaxLength(200)
+        self._section(form, self.tr("Messages par courriel"))
+        self._row(
+            form,
+            self.tr("Adresse é&lectronique :"),
+            self.email,
+            "email",
+            self.tr("Les messages d'IMAG'IN vous sont envoyés à cette adresse."),
+        )
+        self.kinds_box = QWidget()
+        self.kinds_layout = QVBoxLayout(self.kinds_box)
+        self.kinds_layout.setContentsMargins(0, 0, 0, 0)
+        self.kinds_layout.setSpacing(4)
+        self.kind_boxes: dict[str, QCheckBox] = {}
+        form.addRow(self.tr("Recevoir :"), self.kinds_box)
+        form.addRow(
+            "",
+            app_style.hint(
+                self.tr(
+                    "Les messages obligatoires (convocations, renvois, corrections, rejets de "
+                    "paiement, mots de passe) vous sont toujours envoyés."
+                )
+            ),
+        )
+        for widget in (self.iban, self.bic, self.account_holder, self.nir, self.email):
             widget.textEdited.connect(self._on_field_edited)
         self.postal_address.textChanged.connect(lambda: self._clear_error("postal_address"))
         self.fiscal_power.valueChanged.connect(lambda _v: self._clear_error("fiscal_power"))
@@ -182,6 +239,9 @@ class ProfileDialog(QDialog):
             (self.bic, "profile.financial_file"),
             (self.account_holder, "profile.financial_file"),
             (self.postal_address, "profile.financial_file"),
+            (self.nir, "profile.financial_file"),
+            (self.email, "profile.email"),
+            (self.kinds_box, "profile.email"),
         ]
         for field, topic in topics:
             field.setProperty("helpTopic", topic)
@@ -225,6 +285,8 @@ class ProfileDialog(QDialog):
             self.bic,
             self.account_holder,
             self.postal_address,
+            self.nir,
+            self.email,
             self.save_button,
             self.close_button,
         ]
@@ -270,9 +332,30 @@ class ProfileDialog(QDialog):
     def load(self) -> None:
         api = self.ctx.api
         self.bar.hide()
-        self.ctx.runner.run(
-            api.me, on_success=self.show_profile, on_failure=self._on_load_failed, key="profile"
-        )
+        Op(self, lambda: (api.me(), api.notifications()), latest="profile").on_success(
+            self._on_loaded
+        ).on_failure(self._on_load_failed).run(self.ctx.runner)
+
+    def _on_loaded(self, loaded: tuple[Profile, Notifications]) -> None:
+        profile, notifications = loaded
+        self.show_notifications(notifications)
+        self.show_profile(profile)
+
+    def show_notifications(self, notifications: Notifications) -> None:
+        """One box per kind of message: statutory ones ticked and locked."""
+        self.notifications = notifications
+        for box in self.kind_boxes.values():
+            self.kinds_layout.removeWidget(box)
+            box.deleteLater()
+        self.kind_boxes = {}
+        for kind in notifications.kinds:
+            box = QCheckBox(kind.label)
+            box.setChecked(kind.enabled)
+            if kind.statutory:
+                box.setEnabled(False)
+                box.setToolTip(self.tr("Message obligatoire : il vous est toujours envoyé."))
+            self.kinds_layout.addWidget(box)
+            self.kind_boxes[kind.kind] = box
 
     def show_profile(self, profile: Profile) -> None:
         self.profile = profile
@@ -283,25 +366,33 @@ class ProfileDialog(QDialog):
         )
         self.administrative.set_commune(profile.administrative_residence)
         self.family.set_commune(profile.family_residence)
+        self.email.setText(profile.email or "")
         self.fiscal_power.setValue(profile.fiscal_power or 0)
         self.disability.setChecked(profile.disability)
         self.iban.setText(iban.grouped(profile.iban or ""))
         self.bic.setText(profile.bic or "")
         self.account_holder.setText(profile.account_holder or "")
         self.postal_address.setPlainText(profile.postal_address or "")
-        if profile.financial_file_needed:
+        self.nir.setText(_spaced_nir(profile.nir or ""))
+        if profile.financial_file_missing:
+            self.financial_hint.setText(profile.financial_file_missing)
+        elif profile.financial_file_needed:
             self.financial_hint.setText(
                 self.tr(
                     "Votre dossier financier est à compléter ou à confirmer avant votre prochain "
-                    "paiement : joignez un RIB à votre nom à l'envoi de vos pièces justificatives."
+                    "paiement : joignez ci-dessous un RIB à votre nom et les autres pièces."
                 )
             )
         else:
             self.financial_hint.setText(
                 self.tr("Le compte sur lequel vos indemnités et vos frais sont versés.")
             )
+        self.documents.set_required(profile.financial_documents)
+        self.documents.refresh()
         for name in FIELDS:
             self._clear_error(name)
+        if profile.nir_on_file and profile.nir is None:
+            self._show_nir_unreadable()
         self._set_enabled(True)
         self.administrative.edit.setFocus()
         self.loaded.emit()
@@ -318,29 +409,35 @@ class ProfileDialog(QDialog):
 
     def _check_iban(self) -> None:
         state = iban.check(self.iban.text())
+        tones = app_style.tones(self.palette())
         texts = {
-            iban.IbanState.EMPTY: ("", app_style.MUTED_COLOUR),
-            iban.IbanState.INCOMPLETE: (self.tr("IBAN incomplet"), app_style.MUTED_COLOUR),
+            iban.IbanState.EMPTY: ("", tones.muted),
+            iban.IbanState.INCOMPLETE: (self.tr("IBAN incomplet"), tones.muted),
             iban.IbanState.BAD_CHARACTERS: (
                 self.tr("✗ Caractères non valides"),
-                app_style.ERROR_COLOUR,
+                tones.error,
             ),
             iban.IbanState.BAD_COUNTRY: (
                 self.tr("✗ Commence par le code pays (FR…)"),
-                app_style.ERROR_COLOUR,
+                tones.error,
             ),
-            iban.IbanState.TOO_LONG: (self.tr("✗ IBAN trop long"), app_style.ERROR_COLOUR),
+            iban.IbanState.TOO_LONG: (self.tr("✗ IBAN trop long"), tones.error),
             iban.IbanState.BAD_CHECKSUM: (
                 self.tr("✗ Clé de contrôle incorrecte"),
-                app_style.ERROR_COLOUR,
+                tones.error,
             ),
-            iban.IbanState.VALID: (self.tr("✓ Clé de contrôle correcte"), app_style.SUCCESS_COLOUR),
+            iban.IbanState.VALID: (self.tr("✓ Clé de contrôle correcte"), tones.success),
         }
         text, colour = texts[state]
         self.iban_state.setText(text)
         self.iban_state.setStyleSheet(f"color: {colour};")
         self.iban_state.setAccessibleName(text)
         self.iban.setAccessibleDescription(text)
+        if state is iban.IbanState.VALID:
+            # The server's "IBAN invalide" no longer holds: neither beside the field nor above.
+            self._clear_error("iban")
+            if not any(label.isVisibleTo(self) for label in self.errors.values()):
+                self.bar.withdraw(Level.ERROR)
 
     def _on_field_edited(self) -> None:
         sender = self.sender()
@@ -348,9 +445,17 @@ class ProfileDialog(QDialog):
             ("iban", self.iban),
             ("bic", self.bic),
             ("account_holder", self.account_holder),
+            ("nir", self.nir),
+            ("email", self.email),
         ):
             if sender is widget:
                 self._clear_error(name)
+
+    def _show_nir_unreadable(self) -> None:
+        app_style.show_field_error(
+            self.errors["nir"],
+            self.tr("Votre numéro enregistré ne peut plus être lu : saisissez-le à nouveau."),
+        )
 
     def _clear_error(self, name: str) -> None:
         app_style.show_field_error(self.errors[name], None)
@@ -364,7 +469,11 @@ class ProfileDialog(QDialog):
     def reject(self) -> None:
         """Fermer, Escape or the window's close button: what was typed and not saved is not
         dropped without asking."""
-        unsaved = not self._quiet and self.profile is not None and bool(self.changes())
+        unsaved = (
+            not self._quiet
+            and self.profile is not None
+            and (bool(self.changes()) or self.declined() is not None)
+        )
         if unsaved and not self.confirm_discard():
             return
         super().reject()
@@ -400,6 +509,7 @@ class ProfileDialog(QDialog):
         if profile is None:
             return {}
         now: dict[str, Any] = {
+            "email": self.email.text().strip() or None,
             "administrative_residence": _insee(self.administrative),
             "family_residence": _insee(self.family),
             "fiscal_power": self.fiscal_power.value() or None,
@@ -408,9 +518,11 @@ class ProfileDialog(QDialog):
             "bic": "".join(self.bic.text().split()).upper() or None,
             "account_holder": self.account_holder.text().strip() or None,
             "postal_address": self.postal_address.toPlainText().strip() or None,
+            "nir": _compact_nir(self.nir.text()) or None,
         }
         administrative, family = profile.administrative_residence, profile.family_residence
         before: dict[str, Any] = {
+            "email": profile.email,
             "administrative_residence": administrative.insee if administrative else None,
             "family_residence": family.insee if family else None,
             "fiscal_power": profile.fiscal_power,
@@ -419,8 +531,21 @@ class ProfileDialog(QDialog):
             "bic": profile.bic,
             "account_holder": profile.account_holder,
             "postal_address": profile.postal_address,
+            "nir": profile.nir,
         }
         return {name: value for name, value in now.items() if value != before[name]}
+
+    def declined(self) -> list[str] | None:
+        """The kinds of message now declined, if that differs from what was loaded."""
+        if self.notifications is None:
+            return None
+        before = [k.kind for k in self.notifications.kinds if not k.enabled]
+        now = [
+            k.kind
+            for k in self.notifications.kinds
+            if not k.statutory and not self.kind_boxes[k.kind].isChecked()
+        ]
+        return None if sorted(now) == sorted(before) else now
 
     def save(self) -> None:
         local: dict[str, str] = {}
@@ -435,20 +560,27 @@ class ProfileDialog(QDialog):
             self.bar.error(self.tr("Un champ est à corriger avant l'enregistrement."))
             return
         changes = self.changes()
-        if not changes:
+        declined = self.declined()
+        if not changes and declined is None:
             self.bar.info(self.tr("Aucune modification à enregistrer."))
             return
         api = self.ctx.api
         self.save_button.setEnabled(False)
         self.bar.info(self.tr("Enregistrement…"))
-        self.ctx.runner.run(
-            lambda: api.update_me(**changes),
-            on_success=self._on_saved,
-            on_failure=self._on_save_failed,
-            key="profile-save",
-        )
 
-    def _on_saved(self, profile: Profile) -> None:
+        def send() -> tuple[Profile, Notifications | None]:
+            profile = api.update_me(**changes) if changes else api.me()
+            chosen = api.choose_notifications(declined) if declined is not None else None
+            return profile, chosen
+
+        Op(self, send, latest="save").on_success(self._on_saved).on_failure(
+            self._on_save_failed
+        ).run(self.ctx.runner)
+
+    def _on_saved(self, saved: tuple[Profile, Notifications | None]) -> None:
+        profile, chosen = saved
+        if chosen is not None:
+            self.show_notifications(chosen)
         self.show_profile(profile)
         self.bar.success(self.tr("Votre profil est enregistré."))
         self.saved.emit(profile)
@@ -465,6 +597,7 @@ class ProfileDialog(QDialog):
 
     def _focus(self, name: str) -> None:
         widgets: dict[str, QWidget] = {
+            "email": self.email,
             "administrative_residence": self.administrative.edit,
             "family_residence": self.family.edit,
             "fiscal_power": self.fiscal_power,
@@ -473,6 +606,7 @@ class ProfileDialog(QDialog):
             "bic": self.bic,
             "account_holder": self.account_holder,
             "postal_address": self.postal_address,
+            "nir": self.nir,
         }
         widgets[name].setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -480,3 +614,15 @@ class ProfileDialog(QDialog):
 def _insee(picker: CommunePicker) -> str | None:
     commune = picker.commune()
     return commune.insee if commune is not None else None
+
+
+def _compact_nir(text: str) -> str:
+    return "".join(c for c in text if c not in " .-").upper()
+
+
+def _spaced_nir(number: str) -> str:
+    """`1 84 12 80 021 451 60`, as on the carte Vitale."""
+    n = _compact_nir(number)
+    if len(n) != 15:
+        return n
+    return " ".join((n[0], n[1:3], n[3:5], n[5:7], n[7:10], n[10:13], n[13:]))

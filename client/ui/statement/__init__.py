@@ -1,5 +1,1 @@
-"""The guided expense-statement editor."""
-
-from client.ui.statement.editor import StatementEditor
-
-__all__ = ["StatementEditor"]
+"""The guided expense-statement editor (`editor.StatementEditor`) and its steps."""

@@ -4,22 +4,21 @@ Récapitulatif, and the only three buttons the users know: Retour, Enregistrer, 
 The server computes every amount: each edit asks it for a preview (debounced, stale answers
 dropped) and the totals strip, the problems and the recap show its answer as it is.
 
-Nothing typed is ever lost: each edit is also written to a local draft (off the GUI thread), a
-failed save keeps the draft and the unsaved state, and a draft the server does not have is
-offered again when the statement is reopened.
+Nothing typed is ever lost: the editing session (`client.ui.statement.session`) writes each
+edit to a local draft, a failed save keeps the draft and the unsaved state, and a draft the
+server does not have is offered again when the statement is reopened. The editor holds the
+layout, the pages, the questions to the person and what is shown; the session holds the state.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,22 +32,37 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from client.api import errors
-from client.api.models import Computation, Entry, Preview, Proposals, Statement, Status
-from client.drafts import DraftStore
-from client.formatting import date_fr, euros, period, plural
-from client.pdf.recap import render_recap
+from client.api.documents import DocumentsApi
+from client.api.models import (
+    Computation,
+    Entry,
+    Pledge,
+    Preview,
+    Proposals,
+    Statement,
+    Status,
+    Warning,
+)
+from client.attachments import AttachmentNotes
+from client.drafts import Draft, DraftStore
+from client.formatting import date_fr, deadline_fr, euros, period, plural
+from client.pdf.recap import Attachments
+from client.recaps import write_recap
 from client.ui import app_style
+from client.ui.documents.panel import DocumentsPanel
 from client.ui.errors import field_messages, message_for
+from client.ui.ops import Op
 from client.ui.statement import dialogs
-from client.ui.statement.fields import Slot, find_slot, set_topic
+from client.ui.statement.fields import Slot, find_slot, set_topic, typed_problems
 from client.ui.statement.meals import MealsNightsPage
 from client.ui.statement.page import StepPage
 from client.ui.statement.recap import RecapPage
 from client.ui.statement.service import ServicePage
+from client.ui.statement.session import EditingSession
 from client.ui.statement.steps import Step, StepHeader
 from client.ui.statement.travel import TravelPage
 from client.ui.tasks import TaskRunner
-from client.ui.widgets import MessageBar
+from client.ui.widgets import Level, MessageBar
 
 log = logging.getLogger(__name__)
 
@@ -72,36 +86,6 @@ def steps_of(statement: Statement) -> list[Step]:
     return [*steps, Step.RECAP]
 
 
-class _DraftWriter:
-    """Writes the drafts of one statement in order: tasks may finish in any order on the
-    worker pool, but an older write never overwrites a newer one (nor a discard)."""
-
-    def __init__(self, drafts: DraftStore, statement_id: int) -> None:
-        self.drafts = drafts
-        self.statement_id = statement_id
-        self._lock = threading.Lock()
-        self._issued = 0
-        self._done = 0
-
-    def ticket(self) -> int:
-        self._issued += 1
-        return self._issued
-
-    def save(self, ticket: int, base_version: int, entry: Entry, page: int) -> None:
-        with self._lock:
-            if ticket < self._done:
-                return
-            self._done = ticket
-            self.drafts.save(self.statement_id, base_version, entry, page)
-
-    def discard(self, ticket: int) -> None:
-        with self._lock:
-            if ticket < self._done:
-                return
-            self._done = ticket
-            self.drafts.discard(self.statement_id)
-
-
 class StatementEditor(QWidget):
     """Signals:
     closed(): the person left the editor (Retour on the first page, or after « Enregistrer »
@@ -111,8 +95,6 @@ class StatementEditor(QWidget):
 
     closed = Signal()
     statement_changed = Signal(object)
-
-    PREVIEW_DELAY_MS = 400
 
     def __init__(
         self,
@@ -124,6 +106,7 @@ class StatementEditor(QWidget):
         *,
         recaps_folder: Path | None = None,
         open_url: Callable[[QUrl], bool] | None = None,
+        statement: Statement | None = None,
     ) -> None:
         super().__init__(parent)
         self.api = api
@@ -132,13 +115,12 @@ class StatementEditor(QWidget):
         self.statement_id = statement_id
         self.recaps_folder = recaps_folder or drafts.folder.parent / "recaps"
         self.open_url = open_url or open_with_system
-        self._drafts = _DraftWriter(drafts, statement_id)
-
-        self._statement: Statement | None = None
-        self._version = 0
-        self._base_entry = Entry()
+        # The statement the previous screen holds is shown without reading it again.
+        self.session = EditingSession(api, runner, drafts, statement_id, self, given=statement)
         self._computation: Computation | None = None
         self._proposals: Proposals | None = None
+        # The boxes ticked in the validation dialog, sent with "Valider".
+        self._ticked: dict[str, bool] = {}
         self._pages: dict[Step, StepPage] = {}
         self._steps: list[Step] = []
         self._current = Step.SERVICE
@@ -147,19 +129,19 @@ class StatementEditor(QWidget):
         self._marked: list[Slot] = []
         self._read_only = True
         self._filling = False
-        self._dirty = False
-        self._edits = 0
-        self._saving = False
+        # What to do again once the person chose their version after a stale save/validation.
+        self._again: Callable[[], None] | None = None
+        # Where to go and what to do once the save on its way is through: (advance, then).
+        self._after_save: tuple[bool, Callable[[], None] | None] = (False, None)
         self._retry: Callable[[], None] | None = None
+        # The files given for each required document (on the recap step), once loaded.
+        self.documents: DocumentsPanel | None = None
 
         set_topic(self, "statement")
         self.setObjectName("statementEditor")
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(self.PREVIEW_DELAY_MS)
-        self._preview_timer.timeout.connect(self._preview)
         self._build()
-        self._load()
+        self._connect_session()
+        self.session.load()
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -173,10 +155,13 @@ class StatementEditor(QWidget):
             " background: palette(base); }"
         )
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deadline = app_style.hint()
+        self.deadline.setObjectName("deadline")
         heading = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
+        titles.addWidget(self.deadline)
         heading.addLayout(titles, 1)
         heading.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -211,6 +196,20 @@ class StatementEditor(QWidget):
         )
         self.summary.linkActivated.connect(self._on_problem_link)
         self.summary.hide()
+        # What the DEC will check once validated (the server's anomaly rules on this entry).
+        self.warnings_box = QLabel()
+        self.warnings_box.setObjectName("warningSummary")
+        self.warnings_box.setWordWrap(True)
+        self.warnings_box.setTextFormat(Qt.TextFormat.RichText)
+        self.warnings_box.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.warnings_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.warnings_box.setStyleSheet(dialogs.WARNING_STYLE)
+        self.warnings_box.linkActivated.connect(self._on_problem_link)
+        self.warnings_box.hide()
+        self._warnings: list[Warning] = []
 
         self.stack = QStackedWidget()
         self.loading = QLabel(self.tr("Chargement de l'état de frais…"))
@@ -270,6 +269,7 @@ class StatementEditor(QWidget):
         column.addWidget(self.steps)
         column.addWidget(self.messages)
         column.addWidget(self.summary)
+        column.addWidget(self.warnings_box)
         column.addWidget(self.stack, 1)
         column.addWidget(strip)
         column.addWidget(buttons)
@@ -280,7 +280,7 @@ class StatementEditor(QWidget):
     @property
     def statement(self) -> Statement | None:
         """The statement as the server last answered it."""
-        return self._statement
+        return self.session.statement
 
     @property
     def current_step(self) -> Step:
@@ -294,7 +294,7 @@ class StatementEditor(QWidget):
         return self._pages[step]
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self.session.dirty
 
     def entry(self) -> Entry:
         """What the pages show, as it would be sent."""
@@ -304,14 +304,14 @@ class StatementEditor(QWidget):
         """Whether the editor may close now. With unsaved changes it asks; « Enregistrer »
         saves and then emits `closed` (so this returns False). The local draft stays unless
         the person chose to discard it."""
-        if not self._dirty or self._read_only:
+        if not self.session.dirty or self._read_only:
             return True
         choice = dialogs.ask_close(self)
         if choice is dialogs.CloseChoice.SAVE:
             self.save(advance=False, then=self.closed.emit)
             return False
         if choice is dialogs.CloseChoice.DISCARD:
-            self._preview_timer.stop()
+            self.session.stop_previews()
             return True
         return False
 
@@ -319,6 +319,7 @@ class StatementEditor(QWidget):
         if step not in self._pages:
             return
         self._current = step
+        self.session.page = int(step)
         page = self._pages[step]
         self.stack.setCurrentWidget(page)
         self.steps.set_current(step)
@@ -330,52 +331,37 @@ class StatementEditor(QWidget):
 
     # --- loading --------------------------------------------------------------------------
 
-    def _guarded(self, fn: Callable[..., None]) -> Callable[..., None]:
-        """Results may arrive after the editor was closed and deleted: they are then dropped."""
-
-        def call(*args: Any) -> None:
-            if isValid(self):
-                fn(*args)
-
-        return call
-
-    def _key(self, what: str) -> str:
-        return f"statement:{self.statement_id}:{what}"
-
-    def _load(self) -> None:
-        statement_id = self.statement_id
-
-        def read() -> tuple[Statement, Any]:
-            return self.api.statement(statement_id), self.drafts.load(statement_id)
-
-        self.runner.run(
-            read,
-            on_success=self._guarded(self._on_loaded),
-            on_failure=self._guarded(self._on_load_failed),
-            key=self._key("load"),
-        )
+    def _connect_session(self) -> None:
+        session = self.session
+        session.loaded.connect(self._on_loaded)
+        session.load_failed.connect(self._on_load_failed)
+        session.previewing.connect(self._on_previewing)
+        session.preview_blocked.connect(self._on_preview_blocked)
+        session.previewed.connect(self._on_preview)
+        session.preview_failed.connect(self._on_preview_failed)
+        session.saved.connect(self._on_saved)
+        session.save_failed.connect(self._on_save_failed)
+        session.stale.connect(self._on_stale)
+        session.validated.connect(self._on_validated)
+        session.validate_failed.connect(self._on_validate_failed)
+        session.refreshed.connect(self._show_header)
+        session.replaced.connect(self._on_replaced)
+        session.draft_failed.connect(self._on_draft_failed)
 
     def _on_load_failed(self, error: BaseException) -> None:
         self.loading.setText(self.tr("L'état de frais n'a pas pu être chargé."))
-        self._retry = self._load
+        self._retry = self.session.load
         self.messages.error(message_for(error), self.tr("Réessayer"))
 
-    def _on_loaded(self, result: tuple[Statement, Any]) -> None:
-        statement, draft = result
+    def _on_loaded(self, statement: Statement, draft: Draft | None) -> None:
         self.messages.hide()
         self._show_statement(statement, statement.entry)
         if draft is None or self._read_only:
             return
-        if draft.entry == statement.entry:
-            self._discard_draft()  # nothing the server does not have
-            return
         if dialogs.ask_resume(self, draft.saved_at):
             # Saved over the version it was typed on: if the server moved on since, the save
             # says so and the person chooses.
-            self._version = draft.base_version
             self._fill(draft.entry)
-            self._dirty = True
-            self._edits += 1
             try:
                 page = Step(draft.page)
             except ValueError:
@@ -384,16 +370,14 @@ class StatementEditor(QWidget):
             self.messages.info(
                 self.tr("Votre saisie non enregistrée a été reprise : pensez à l'enregistrer.")
             )
-            self._preview()
+            entry, slots = self._collect()
+            self.session.resume(draft, entry, computable=not typed_problems(slots))
         else:
-            self._discard_draft()
+            self.session.discard_draft()
 
     def _show_statement(self, statement: Statement, entry: Entry) -> None:
         """Shows a statement read from the server, with `entry` in the pages."""
         first = not self._pages
-        self._statement = statement
-        self._version = statement.version
-        self._base_entry = statement.entry.model_copy(deep=True)
         if first:
             self._build_pages(statement)
         self._fill(entry)
@@ -406,6 +390,10 @@ class StatementEditor(QWidget):
             self.go_to(Step.RECAP if self._read_only else self._steps[0], focus=False)
         else:
             self.go_to(self._current, focus=False)
+        if first and not self._read_only:
+            # What the DEC will check, before any change.
+            entry, slots = self._collect()
+            self.session.preview_later(entry, computable=not typed_problems(slots))
 
     def _build_pages(self, statement: Statement) -> None:
         self._steps = steps_of(statement)
@@ -421,6 +409,16 @@ class StatementEditor(QWidget):
         recap = self._pages[Step.RECAP]
         assert isinstance(recap, RecapPage)
         recap.print_requested.connect(self._on_print)
+        self.documents = DocumentsPanel(
+            DocumentsApi(self.api),
+            self.runner,
+            AttachmentNotes(self.drafts.folder, statement.id),
+            statement.id,
+            recap,
+        )
+        recap.attach_documents(self.documents)
+        self.documents.set_required(statement.computation.documents)
+        self.documents.refresh()  # in the background: the editor shows without waiting
         self.steps.set_steps(self._steps)
 
     def _fill(self, entry: Entry) -> None:
@@ -445,6 +443,10 @@ class StatementEditor(QWidget):
         details = [exam, f"{mission.centre}, {mission.commune}"]
         details.append(period(mission.start_date, mission.end_date))
         self.subtitle.setText(" · ".join(d for d in details if d))
+        deadline = self._deadline_text(statement)
+        self.deadline.setText(deadline)
+        self.deadline.setAccessibleName(deadline)
+        self.deadline.setVisible(bool(deadline))
         label = statement.labels.intervenant
         self.status.setText(self.tr("Statut : {0}").format(label))
         self.status.setAccessibleName(self.status.text())
@@ -452,6 +454,17 @@ class StatementEditor(QWidget):
         self.banner.setText(banner)
         self.banner.setAccessibleName(banner)
         self.banner.setVisible(bool(banner))
+
+    def _deadline_text(self, statement: Statement) -> str:
+        """The entry deadline and the days left, while the statement can still be validated."""
+        mission = statement.mission
+        if mission.entry_deadline is None or mission.days_left is None:
+            return ""
+        if not (statement.permissions.edit or statement.permissions.validate_):
+            return ""
+        return self.tr("Date limite de saisie : {0}").format(
+            deadline_fr(mission.entry_deadline, mission.days_left)
+        )
 
     def _banner_text(self, statement: Statement) -> str:
         label = statement.labels.intervenant
@@ -503,34 +516,21 @@ class StatementEditor(QWidget):
     # --- editing and previews -------------------------------------------------------------
 
     def _collect(self) -> tuple[Entry, dict[str, Slot]]:
-        entry = self._base_entry.model_copy(deep=True)
+        entry = self.session.base_entry.model_copy(deep=True)
         slots: dict[str, Slot] = {}
         for step in self._steps:
             self._pages[step].write(entry, slots)
         return entry, slots
 
     def _on_edited(self) -> None:
-        if self._filling or self._read_only or self._statement is None:
+        if self._filling or self._read_only or self.statement is None:
             return
-        self._dirty = True
-        self._edits += 1
+        entry, slots = self._collect()
+        self.messages.withdraw(Level.SUCCESS)  # "Enregistré" is no longer true
         self.totals_state.setText(self.tr("Calcul en cours…"))
-        self._preview_timer.start()
-        self._write_draft()
-
-    def _write_draft(self) -> None:
-        entry, _ = self._collect()
-        ticket = self._drafts.ticket()
-        version, page = self._version, int(self._current)
-        writer = self._drafts
-        self.runner.run(
-            lambda: writer.save(ticket, version, entry, page),
-            on_failure=self._guarded(self._on_draft_failed),
-            key=self._key("draft"),
-        )
+        self.session.edited(entry, computable=not typed_problems(slots))
 
     def _on_draft_failed(self, error: BaseException) -> None:
-        log.warning("draft of statement %s not written: %r", self.statement_id, error)
         self.messages.warning(
             self.tr(
                 "La copie locale de votre saisie n'a pas pu être écrite ({0}). Enregistrez "
@@ -538,34 +538,21 @@ class StatementEditor(QWidget):
             ).format(message_for(error))
         )
 
-    def _discard_draft(self) -> None:
-        ticket = self._drafts.ticket()
-        writer = self._drafts
-        self.runner.run(
-            lambda: writer.discard(ticket),
-            on_failure=lambda error: log.warning("draft not discarded: %r", error),
-            key=self._key("draft"),
-        )
-
-    def _preview(self) -> None:
-        self._preview_timer.stop()
-        if self._statement is None or self._read_only:
-            return
-        entry, _ = self._collect()
-        statement_id = self.statement_id
+    def _on_previewing(self) -> None:
         self.totals_state.setText(self.tr("Calcul en cours…"))
-        self.runner.run(
-            lambda: self.api.preview(statement_id, entry),
-            on_success=self._guarded(self._on_preview),
-            on_failure=self._guarded(self._on_preview_failed),
-            key=self._key("preview"),
+
+    def _on_preview_blocked(self) -> None:
+        # A value kept as typed but out of range: said beside its field, not computed.
+        self._warnings = []
+        self._show_problems({})
+        self.totals_state.setText(
+            self.tr("Montants non actualisés : corrigez les champs signalés.")
         )
 
     def _on_preview(self, preview: Preview) -> None:
-        if self._preview_timer.isActive():
-            return  # typed again since: the next preview is on its way
         self._computation = preview.computation
         self._proposals = preview.proposals
+        self._warnings = list(preview.warnings)
         self._show_computation()
 
     def _on_preview_failed(self, error: BaseException) -> None:
@@ -596,7 +583,7 @@ class StatementEditor(QWidget):
         self.totals.setAccessibleName(self.tr("Montants calculés : {0}").format(self.totals.text()))
         self.totals_state.setText(
             self.tr("Montants calculés par le serveur IMAG'IN.")
-            if not self._dirty
+            if not self.session.dirty
             else self.tr("Montants calculés par le serveur pour votre saisie (non enregistrée).")
         )
         self._show_problems({p.field: p.message for p in computation.problems})
@@ -606,6 +593,7 @@ class StatementEditor(QWidget):
     def _show_problems(self, problems: dict[str, str]) -> None:
         """Writes each problem beside its field, and all of them in the summary."""
         _, self._slots = self._collect()
+        problems = {**typed_problems(self._slots), **problems}
         self._problems = dict(problems)
         by_slot: dict[int, list[str]] = {}
         by_label: dict[int, list[str]] = {}
@@ -629,9 +617,21 @@ class StatementEditor(QWidget):
             known.show(" ".join(messages) if messages else None)
             if messages:
                 self._marked.append(known)
+        warned: dict[int, list[str]] = {}
+        for warning in self._warnings:
+            found = find_slot(self._slots, warning.field) if warning.field else None
+            if found is not None:
+                warned.setdefault(id(found.error), []).append(warning.advice)
         for known in slots_seen.values():
             messages = by_label.get(id(known.error))
-            app_style.show_field_error(known.error, "\n".join(messages) if messages else None)
+            if messages:
+                app_style.show_field_error(known.error, "\n".join(messages))
+            else:
+                advice = warned.get(id(known.error))
+                app_style.show_field_error(
+                    known.error, " ".join(dict.fromkeys(advice)) if advice else None, warning=True
+                )
+        self._show_warnings()
         if not problems:
             self.summary.hide()
             self._update_buttons()
@@ -650,6 +650,15 @@ class StatementEditor(QWidget):
         self.summary.setAccessibleName(f"{heading} {spoken}")
         self.summary.show()
         self._update_buttons()
+
+    def _show_warnings(self) -> None:
+        editable = self.statement is not None and not self._read_only
+        warnings = self._warnings if editable else []
+        self.warnings_box.setText(dialogs.warnings_html(warnings, links=True))
+        self.warnings_box.setAccessibleName(
+            " ".join(f"{w.label} : {w.advice} {w.message}" for w in warnings)
+        )
+        self.warnings_box.setVisible(bool(warnings))
 
     def problem_text(self, path: str) -> str:
         """The text written beside the field of `path` (tests and the help read it)."""
@@ -687,10 +696,10 @@ class StatementEditor(QWidget):
             self.closed.emit()
 
     def _update_buttons(self) -> None:
-        loaded = self._statement is not None
+        loaded = self.statement is not None
         editable = loaded and not self._read_only
         self.back.setEnabled(loaded)
-        self.save_button.setEnabled(editable and not self._saving)
+        self.save_button.setEnabled(editable and not self.session.busy)
         self.validate_button.setEnabled(self._can_validate())
         if self._current is not Step.RECAP and editable:
             self.validate_button.setToolTip(
@@ -704,14 +713,14 @@ class StatementEditor(QWidget):
             self.validate_button.setToolTip("")
 
     def _can_validate(self) -> bool:
-        statement = self._statement
+        statement = self.statement
         return (
             statement is not None
             and not self._read_only
             and statement.permissions.validate_
             and self._current is Step.RECAP
             and not self._problems
-            and not self._saving
+            and not self.session.busy
         )
 
     # --- saving ---------------------------------------------------------------------------
@@ -719,49 +728,37 @@ class StatementEditor(QWidget):
     def save(self, advance: bool = False, then: Callable[[], None] | None = None) -> None:
         """Saves on the server over the version read; then moves to the next step if
         `advance`, and calls `then` once saved."""
-        if self._read_only or self._statement is None or self._saving:
+        if self._read_only or self.statement is None or self.session.busy:
             return
-        if not self._dirty:
+        if not self.session.dirty:
             if advance:
                 self._advance()
             if then is not None:
                 then()
             return
-        self._preview_timer.stop()
-        entry, _ = self._collect()
-        edits, version, statement_id = self._edits, self._version, self.statement_id
-        self._saving = True
+        self.session.stop_previews()
+        entry, slots = self._collect()
+        if typed_problems(slots):
+            self._show_problems({})
+            self.messages.warning(self.tr("Corrigez les champs signalés avant d'enregistrer."))
+            return
+        self._after_save = (advance, then)
+        self._again = lambda: self.save(advance, then)
+        self.session.save(entry)
         self._update_buttons()
         self.messages.info(self.tr("Enregistrement en cours…"))
-        self.runner.run(
-            lambda: self.api.save_statement(statement_id, version, entry),
-            on_success=self._guarded(lambda saved: self._on_saved(saved, edits, advance, then)),
-            on_failure=self._guarded(lambda error: self._on_save_failed(error, advance, then)),
-            key=self._key("save"),
-        )
 
     def _advance(self) -> None:
         following = self._neighbour(+1)
         if following is not None:
             self.go_to(following)
 
-    def _on_saved(
-        self, statement: Statement, edits: int, advance: bool, then: Callable[[], None] | None
-    ) -> None:
-        self._saving = False
-        self._statement = statement
-        self._version = statement.version
-        self._base_entry = statement.entry.model_copy(deep=True)
-        if self._edits == edits:
-            self._dirty = False
-            self._discard_draft()
+    def _on_saved(self, statement: Statement) -> None:
+        advance, then = self._after_save
+        if not self.session.dirty:
             self._computation = statement.computation
             self._proposals = statement.proposals
             self._show_computation()
-        else:
-            # Typed during the save: still unsaved, and the draft now sits on the new version.
-            self._write_draft()
-            self._preview_timer.start()
         self._show_header(statement)
         self._set_read_only(not statement.permissions.edit)
         self.messages.success(self.tr("Enregistré"))
@@ -772,19 +769,14 @@ class StatementEditor(QWidget):
         if then is not None:
             then()
 
-    def _on_save_failed(
-        self, error: BaseException, advance: bool, then: Callable[[], None] | None
-    ) -> None:
-        self._saving = False
+    def _on_save_failed(self, error: BaseException) -> None:
+        advance, then = self._after_save
         self._update_buttons()
-        if isinstance(error, errors.StaleVersion):
-            self._on_stale(error, lambda: self.save(advance, then))
-        elif isinstance(error, errors.InvalidInput):
+        if isinstance(error, errors.InvalidInput):
             self._show_problems(field_messages(error) or {"": error.detail})
             self.messages.error(error.detail)
         elif isinstance(error, errors.TransitionRefused):
-            self.messages.error(error.detail)
-            self._reload()
+            self.messages.error(error.detail)  # the session reads the statement again
         elif isinstance(error, errors.NotAuthenticated):
             self.messages.error(
                 self.tr("{0} Votre saisie est conservée sur ce poste.").format(message_for(error))
@@ -793,17 +785,17 @@ class StatementEditor(QWidget):
             self._retry = lambda: self.save(advance, then)
             self.messages.error(message_for(error), self.tr("Réessayer"))
 
-    def _on_stale(self, error: errors.StaleVersion, again: Callable[[], None]) -> None:
+    def _on_stale(self, error: errors.StaleVersion) -> None:
+        """The save or the validation went over an old version: the person chooses."""
+        self._update_buttons()
         current = error.current
         if current is None:
             self.messages.error(error.detail, self.tr("Réessayer"))
-            self._retry = self._reload
+            self._retry = self.session.reload
             return
         choice = dialogs.ask_stale(self, error.detail)
         if choice is dialogs.StaleChoice.KEEP_MINE:
-            self._statement = current
-            self._version = current.version
-            self._base_entry = current.entry.model_copy(deep=True)
+            self.session.keep_mine(current)
             self._show_header(current)
             if not current.permissions.edit:
                 self.messages.error(
@@ -813,40 +805,16 @@ class StatementEditor(QWidget):
                 )
                 self._set_read_only(True)
                 return
-            again()
+            if self._again is not None:
+                self._again()
         else:
-            self._replace_with(current)
+            self.session.take_theirs(current)
             self.messages.info(self.tr("La version enregistrée a été rechargée."))
 
-    def _replace_with(self, statement: Statement, discard_draft: bool = True) -> None:
-        """Shows the server's version. What was typed here leaves the screen; its local draft
-        goes only when the person chose so."""
-        self._preview_timer.stop()
-        self._dirty = False
-        self._edits += 1
-        if discard_draft:
-            self._discard_draft()
+    def _on_replaced(self, statement: Statement) -> None:
+        """The server's version is shown; what was typed here leaves the screen."""
         self._show_statement(statement, statement.entry)
         self.statement_changed.emit(statement)
-
-    def _reload(self) -> None:
-        statement_id = self.statement_id
-        self.runner.run(
-            lambda: self.api.statement(statement_id),
-            on_success=self._guarded(self._on_reloaded),
-            on_failure=self._guarded(self._on_load_failed),
-            key=self._key("load"),
-        )
-
-    def _on_reloaded(self, statement: Statement) -> None:
-        if statement.permissions.edit and self._dirty:
-            # Still editable: keep what is typed, over the version stored now.
-            self._statement = statement
-            self._version = statement.version
-            self._show_header(statement)
-            return
-        # No longer editable (validated or cancelled elsewhere): the draft stays on this computer.
-        self._replace_with(statement, discard_draft=False)
 
     def _on_retry(self) -> None:
         retry, self._retry = self._retry, None
@@ -859,31 +827,32 @@ class StatementEditor(QWidget):
     def _on_validate(self) -> None:
         if not self._can_validate():
             return
-        if not dialogs.confirm_validation(self):
+        deadline = self._deadline_text(self.statement) if self.statement else ""
+        ticked = dialogs.confirm_validation(self, self._pledges(), self._warnings, deadline)
+        if ticked is None:
             return
-        if self._dirty:
-            self.save(advance=False, then=self._submit)
-        else:
-            self._submit()
+        self._ticked = ticked
+        self._submit()
+
+    def _pledges(self) -> list[Pledge]:
+        """The sentences to certify: the no-overtime one only for paid work, read on the
+        computation shown (the server's own, as it will check it)."""
+        statement, computation = self.statement, self._computation
+        paid = computation is not None and computation.pay_total > 0
+        pledges = statement.pledges if statement is not None else []
+        return [p for p in pledges if paid or not p.paid_work_only]
 
     def _submit(self) -> None:
+        """Validates; unsaved changes travel with the validation (one request)."""
         if self._problems:
-            return  # the save found problems: they are shown, nothing is submitted
-        statement_id, version = self.statement_id, self._version
-        self._saving = True
+            return  # the preview found problems: they are shown, nothing is submitted
+        entry = self._collect()[0] if self.session.dirty else self.session.base_entry
+        self._again = self._submit
+        self.session.validate(entry, self._ticked)
         self._update_buttons()
         self.messages.info(self.tr("Validation en cours…"))
-        self.runner.run(
-            lambda: self.api.validate_statement(statement_id, version),
-            on_success=self._guarded(self._on_validated),
-            on_failure=self._guarded(self._on_validate_failed),
-            key=self._key("validate"),
-        )
 
     def _on_validated(self, statement: Statement) -> None:
-        self._saving = False
-        self._dirty = False
-        self._discard_draft()
         self._show_statement(statement, statement.entry)
         self.go_to(Step.RECAP, focus=False)
         self.messages.success(
@@ -895,16 +864,12 @@ class StatementEditor(QWidget):
         self.statement_changed.emit(statement)
 
     def _on_validate_failed(self, error: BaseException) -> None:
-        self._saving = False
         self._update_buttons()
-        if isinstance(error, errors.StaleVersion):
-            self._on_stale(error, self._submit)
-        elif isinstance(error, errors.InvalidInput):
+        if isinstance(error, errors.InvalidInput):
             self._show_problems(field_messages(error) or {"": error.detail})
             self.messages.error(error.detail)
         elif isinstance(error, errors.TransitionRefused):
-            self.messages.error(error.detail)
-            self._reload()
+            self.messages.error(error.detail)  # the session reads the statement again
         elif isinstance(error, errors.NotAuthenticated):
             self.messages.error(message_for(error))
         else:
@@ -914,42 +879,61 @@ class StatementEditor(QWidget):
     # --- recap ----------------------------------------------------------------------------
 
     def _on_print(self) -> None:
-        if self._dirty and not self._read_only:
+        if self.session.dirty and not self._read_only:
             self.save(advance=False, then=self._print_saved)
         else:
             self._print_saved()
 
     def _print_saved(self) -> None:
-        statement = self._statement
+        statement = self.statement
         if statement is None:
             return
         folder = self.recaps_folder
-        printed_on = dt.datetime.now().astimezone().date()
+        panel = self.documents
+        order = {label: n for n, label in enumerate(statement.computation.documents)}
+        files = sorted(
+            (f for f in (panel.files if panel else []) if f.label in order),
+            key=lambda f: (order[f.label], f.id),
+        )
+        attachments = Attachments(
+            files={
+                label: [f.name for f in files if f.label == label]
+                for label in statement.computation.documents
+            },
+            by_post=[] if panel is None else panel.by_post(),
+        )
+        recap = self._pages.get(Step.RECAP)
+        whole = isinstance(recap, RecapPage) and recap.dossier.isChecked() and bool(files)
+        documents = DocumentsApi(self.api)
 
-        def render() -> Path:
-            data = render_recap(statement, printed_on=printed_on)
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"etat-de-frais-{statement.id}-recapitulatif.pdf"
-            path.write_bytes(data)
-            return path
+        def appended() -> list[tuple[str, bytes]]:
+            return [(f.media_type, documents.content(f.id)) for f in files]
 
         self.messages.info(self.tr("Préparation du récapitulatif…"))
-        self.runner.run(
-            render,
-            on_success=self._guarded(self._on_printed),
-            on_failure=self._guarded(self._on_print_failed),
-            key=self._key("recap"),
-        )
+        Op(
+            self,
+            lambda: write_recap(
+                statement, folder, attachments=attachments, appended=appended if whole else None
+            ),
+            latest="recap",
+        ).on_success(self._on_printed).on_failure(self._on_print_failed).run(self.runner)
 
     def _on_printed(self, path: Path) -> None:
-        self.messages.success(self.tr("Récapitulatif enregistré : {0}").format(path))
-        if not self.open_url(QUrl.fromLocalFile(str(path))):
+        if self.open_url(QUrl.fromLocalFile(str(path))):
+            self.messages.success(self.tr("Récapitulatif enregistré et ouvert : {0}").format(path))
+        else:
+            folder = QUrl.fromLocalFile(str(path.parent))
+            self._retry = lambda: self._show_folder(folder)
             self.messages.warning(
                 self.tr(
                     "Le récapitulatif est enregistré dans {0}, mais aucun lecteur de PDF n'a pu "
                     "l'ouvrir."
-                ).format(path)
+                ).format(path),
+                self.tr("Afficher le dossier"),
             )
+
+    def _show_folder(self, folder: QUrl) -> None:
+        self.open_url(folder)
 
     def _on_print_failed(self, error: BaseException) -> None:
         log.warning("recap of statement %s not written", self.statement_id, exc_info=error)

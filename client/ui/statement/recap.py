@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from client.api.models import Computation, Entry, Proposals, Statement
 from client.formatting import euros
 from client.ui import app_style
+from client.ui.documents.panel import DocumentsPanel
 from client.ui.statement.fields import Slot, set_topic
 from client.ui.statement.lines import AMOUNT, DETAIL, LABEL, RULE, LinesModel
 from client.ui.statement.page import StepPage
@@ -140,6 +142,9 @@ class RecapPage(StepPage):
         set_topic(self.documents, "statement.documents")
         self.column.addWidget(documents_title)
         self.column.addWidget(self.documents)
+        # The files given for each document (client/ui/documents/panel.py), set by the editor.
+        self.documents_panel: DocumentsPanel | None = None
+        self._documents_at = self.column.count()
 
         self.print_button = QPushButton(self.tr("Im&primer le récapitulatif"))
         self.print_button.setAccessibleName(self.tr("Imprimer le récapitulatif"))
@@ -148,8 +153,16 @@ class RecapPage(StepPage):
         )
         set_topic(self.print_button, "statement.documents")
         self.print_button.clicked.connect(self.print_requested)
+        self.dossier = QCheckBox(
+            self.tr("Ajouter les fichiers joints au récapitulatif (un seul PDF)")
+        )
+        self.dossier.setToolTip(
+            self.tr("Le récapitulatif, puis chaque fichier joint : tout le dossier en un PDF.")
+        )
+        set_topic(self.dossier, "statement.documents")
         print_row = QHBoxLayout()
         print_row.addWidget(self.print_button)
+        print_row.addWidget(self.dossier)
         print_row.addStretch(1)
         self.column.addLayout(print_row)
         self.column.addStretch(1)
@@ -167,12 +180,18 @@ class RecapPage(StepPage):
         self.notes.setText("\n".join(computation.notes))
         self.notes.setVisible(bool(computation.notes))
         self.notes_title.setVisible(bool(computation.notes))
+        if self.documents_panel is not None:
+            self.documents_panel.set_required(computation.documents)
         if computation.documents:
             intro = self.tr("Pièces justificatives à produire :")
             send = self.tr(
                 "Elles seront à joindre à une copie du récapitulatif et à transmettre au "
                 "bureau organisateur."
             )
+            if self.documents_panel is not None:
+                send += " " + self.tr(
+                    "Vous pouvez aussi les joindre ci-dessous (un scan ou une photo)."
+                )
             items = "".join(f"<li>{escape(d, quote=False)}</li>" for d in computation.documents)
             self.documents.setText(f"{escape(intro)}<ul>{items}</ul>{escape(send, quote=False)}")
             spoken = " ; ".join(computation.documents)
@@ -180,6 +199,16 @@ class RecapPage(StepPage):
         else:
             self.documents.setText(self.tr("Aucune pièce justificative n'est demandée."))
             self.documents.setAccessibleName(self.documents.text())
+
+    def attach_documents(self, panel: DocumentsPanel) -> None:
+        """Shows the files given for each document, below the list of documents."""
+        self.documents_panel = panel
+        self.column.insertWidget(self._documents_at, panel)
+
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
+        if self.documents_panel is not None:
+            self.documents_panel.set_editable(not read_only)
 
     def _fit_rows(self) -> None:
         self.table.resizeRowsToContents()

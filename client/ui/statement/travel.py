@@ -106,7 +106,15 @@ class TripRow(QFrame):
         self.km = decimal_spin(self.tr("Kilomètres aller-retour"), decimals=1, suffix=" km")
         set_topic(self.km, "statement.travel.km")
         self.km_hint = app_style.hint()
-        self.km_hint.setWordWrap(False)
+        self.km_hint.setWordWrap(True)
+        self.use_road = QPushButton()
+        self.use_road.setToolTip(
+            self.tr("Reporter l'estimation par la route ; corrigez-la selon votre trajet réel.")
+        )
+        set_topic(self.use_road, "statement.travel.km")
+        self.use_road.clicked.connect(self._on_use_road)
+        self.use_road.hide()
+        self._road_km: Decimal | None = None
         self.fare = money_spin(self.tr("Prix du billet"))
         set_topic(self.fare, "statement.travel.fare")
         self.parking = money_spin(self.tr("Stationnement"))
@@ -129,8 +137,12 @@ class TripRow(QFrame):
         grid.addWidget(self.times_error, 2, 1)
         self._line(grid, 3, self.tr("Moyen de transport"), self.mode)
         grid.addWidget(self.mode_error, 4, 1)
-        self._line(grid, 5, self.tr("Kilomètres aller-retour"), self.km, self.km_hint)
-        grid.addWidget(self.km_error, 6, 1)
+        self._line(grid, 5, self.tr("Kilomètres aller-retour"), self.km, self.use_road)
+        distances = QVBoxLayout()
+        distances.setSpacing(2)
+        distances.addWidget(self.km_hint)
+        distances.addWidget(self.km_error)
+        grid.addLayout(distances, 6, 1)
         self._line(
             grid,
             7,
@@ -203,8 +215,14 @@ class TripRow(QFrame):
         editable = not self.read_only
         self.km.setEnabled(editable and mode in VEHICLES)
         self.fare.setEnabled(editable and mode is TravelMode.PUBLIC_TRANSPORT)
+        self.use_road.setEnabled(self.km.isEnabled())
 
-    def set_suggested_km(self, km: Decimal | None, commune: str | None) -> None:
+    def set_suggested_km(
+        self, km: Decimal | None, commune: str | None, road_km: Decimal | None = None
+    ) -> None:
+        """The distances offered beside the kilometres, which stay the person's own figure:
+        the straight line as a hint, the road estimate as a suggestion to take or not."""
+        self._road_km = road_km
         if km is None:
             self.km_hint.setText(
                 self.tr(
@@ -212,17 +230,29 @@ class TripRow(QFrame):
                     "profil."
                 )
             )
-        elif commune:
-            self.km_hint.setText(
-                self.tr("distance indicative à vol d'oiseau : {0} km (depuis {1})").format(
-                    number(km), commune
-                )
-            )
         else:
-            self.km_hint.setText(
-                self.tr("distance indicative à vol d'oiseau : {0} km").format(number(km))
-            )
+            since = self.tr(" depuis {0}").format(commune) if commune else ""
+            text = self.tr("Aller-retour{0} : {1} km à vol d'oiseau").format(since, number(km))
+            if road_km is not None:
+                text += self.tr(", environ {0} km par la route (estimation).").format(
+                    number(road_km)
+                )
+            self.km_hint.setText(text + self.tr(" Saisissez vos kilomètres réels."))
+        self.use_road.setText(
+            self.tr("Reprendre {0} km").format(number(road_km)) if road_km is not None else ""
+        )
+        self.use_road.setAccessibleName(
+            self.tr("Reprendre l'estimation par la route : {0} km").format(number(road_km))
+            if road_km is not None
+            else ""
+        )
+        self.use_road.setVisible(road_km is not None and not self.read_only)
         self.km.setAccessibleDescription(self.km_hint.text())
+
+    def _on_use_road(self) -> None:
+        if self._road_km is not None:
+            set_decimal(self.km, self._road_km)
+            self.km.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def trip(self) -> Trip:
         mode = self.current_mode()
@@ -260,6 +290,8 @@ class TripRow(QFrame):
         slots[path] = Slot(self.depart_date, self.times_error, step, where)
         slots[f"{path}.depart_at"] = Slot(self.depart_date, self.times_error, step, where)
         slots[f"{path}.return_at"] = Slot(self.return_date, self.times_error, step, where)
+        slots[f"{path}.depart_at.time"] = Slot(self.depart_time, self.times_error, step, where)
+        slots[f"{path}.return_at.time"] = Slot(self.return_time, self.times_error, step, where)
         slots[f"{path}.mode"] = Slot(self.mode, self.mode_error, step, where)
         slots[f"{path}.km"] = Slot(self.km, self.km_error, step, where, self.km_hint.text())
         slots[f"{path}.fare"] = Slot(self.fare, self.costs_error, step, where)
@@ -285,6 +317,7 @@ class TravelPage(StepPage):
         super().__init__(statement, parent)
         self._rows: list[TripRow] = []
         self._suggested_km: Decimal | None = statement.proposals.suggested_km
+        self._road_km: Decimal | None = statement.proposals.road_km
         self._commune: str | None = statement.proposals.departure_commune
         mission = self.mission
 
@@ -375,7 +408,7 @@ class TravelPage(StepPage):
         row = TripRow(
             mission.start_date - dt.timedelta(days=1), mission.end_date + dt.timedelta(days=1)
         )
-        row.set_suggested_km(self._suggested_km, self._commune)
+        row.set_suggested_km(self._suggested_km, self._commune, self._road_km)
         row.changed.connect(self._changed)
         row.remove_requested.connect(self._on_remove)
         self._rows.append(row)
@@ -389,7 +422,7 @@ class TravelPage(StepPage):
             depart_at=dt.datetime.combine(day, mission.start_time),
             return_at=dt.datetime.combine(day, mission.end_time),
             mode=TravelMode.CAR,
-            km=self._suggested_km or Decimal(0),
+            km=Decimal(0),  # the person's own figure: the estimates are offered beside it
         )
 
     def _on_add(self) -> None:
@@ -481,20 +514,12 @@ class TravelPage(StepPage):
             row.register(index, slots)
 
     def show_computation(self, computation: Computation, proposals: Proposals) -> None:
-        previous = self._suggested_km
         self._suggested_km = proposals.suggested_km
+        self._road_km = proposals.road_km
         self._commune = proposals.departure_commune
         self._update_commune()
         for row in self._rows:
-            row.set_suggested_km(self._suggested_km, self._commune)
-            # Another residence: the kilometres that were the old suggestion follow the new one.
-            if (
-                previous is not None
-                and self._suggested_km is not None
-                and previous != self._suggested_km
-                and to_decimal(row.km) == previous
-            ):
-                set_decimal(row.km, self._suggested_km)
+            row.set_suggested_km(self._suggested_km, self._commune, self._road_km)
         not_due = self.claimed.isChecked() and not computation.travel_eligible
         self.eligibility.setText(
             "\n".join(computation.notes)

@@ -28,7 +28,7 @@ from server_stub.auth.models import User
 from server_stub.reference.models import Centre, Paper
 from server_stub.rules.model import PaperKind
 from server_stub.statements.models import Statement
-from tests.client.api.conftest import MemoryKeyring
+from tests.fixtures import MemoryKeyring
 from tests.server_stub.factories import AMIENS, BEAUVAIS, PASSWORD, World
 
 TUESDAY = dt.date(2026, 9, 8)

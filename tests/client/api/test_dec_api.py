@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from schwifty import IBAN
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from client.api.client import ImaginClient
 from client.api.dec import DecApi
@@ -21,7 +24,8 @@ from client.api.dec_models import (
 from client.api.errors import Forbidden, StaleVersion
 from client.api.models import MissionType, Status
 from client.api.tokens import TokenStore
-from tests.client.api.conftest import MemoryKeyring
+from server_stub.statements.models import AuditEntry
+from tests.fixtures import MemoryKeyring
 from tests.server_stub.dec.helpers import car_trip, copies, intervenant, submitted
 from tests.server_stub.factories import PASSWORD, World
 
@@ -64,6 +68,25 @@ def test_the_queue_filters_sorts_and_pages(dec: DecApi, world: World) -> None:
     assert [s.code for s in dec.sessions()] == ["BACPRO-2026"]
 
 
+def test_the_reference_lists_are_read_once_for_the_session(
+    dec: DecApi, http: TestClient, world: World
+) -> None:
+    world.centre()
+    world.commit()
+    sent: list[str] = []
+    http.event_hooks["request"].append(lambda request: sent.append(request.url.path))
+    lists = dec.reference_lists()
+    assert [s.code for s in lists.sessions] == ["BACPRO-2026"]
+    assert lists.centres and lists.anomaly_kinds and lists.return_reasons
+    assert dec.reference_lists() is lists
+    assert sent == ["/api/v1/dec/reference-lists"]
+    world.centre()
+    world.commit()
+    refreshed = dec.reference_lists(refresh=True)
+    assert len(refreshed.centres) == len(lists.centres) + 1
+    assert sent == ["/api/v1/dec/reference-lists"] * 2
+
+
 def test_bulk_approve_answers_each_statement(dec: DecApi, world: World) -> None:
     ready = submitted(world)
     not_yet = world.statement(intervenant(world))
@@ -91,7 +114,7 @@ def test_return_cancel_and_uncancel(dec: DecApi, world: World) -> None:
 
 
 def test_the_detail_and_its_edits(dec: DecApi, world: World) -> None:
-    statement = submitted(world, entry=car_trip())
+    statement = submitted(world, entry=car_trip(), documents_received=False)
     detail = dec.statement(statement.id)
     assert detail.actions.approve and detail.actions.return_
     assert detail.statement.computation.lines
@@ -128,6 +151,9 @@ def test_a_payment_batch_and_its_files(dec: DecApi, world: World) -> None:
     ]
     board = dec.dashboard(dec.sessions()[0].id)
     assert sum(s.count for s in board.by_status if s.status is Status.APPROVED) == 2
+    # Several dashboards asked at once come back whole, in the order asked.
+    boards = dec.dashboards([board.session_id] * 3)
+    assert boards == [board] * 3
     created = dec.create_batch(statement_ids=[s.id for s in statements])
     batch = created.batch
     assert batch.statement_count == 2 and not created.excluded
@@ -149,3 +175,44 @@ def test_an_intervenant_is_refused(
     client.log_in(person.login, PASSWORD, remember=False)
     with pytest.raises(Forbidden):
         DecApi(client).statements()
+
+
+class DroppedAnswers(httpx.BaseTransport):
+    """The network between the client and the real server: the first `drops` requests to a
+    path reach the server, which handles them, but their answers never come back."""
+
+    def __init__(self, inner: httpx.BaseTransport, path: str, drops: int) -> None:
+        self.inner, self.path, self.drops = inner, path, drops
+        self.keys: list[str | None] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.url.path.endswith(self.path):
+            self.keys.append(request.headers.get("Idempotency-Key"))
+            if self.drops > 0:
+                self.drops -= 1
+                response.read()
+                raise httpx.ReadError("connection reset by peer", request=request)
+        return response
+
+
+def test_a_bulk_action_whose_answer_was_lost_is_sent_again_with_the_same_key(
+    http: TestClient, memory_keyring: MemoryKeyring, world: World, db: Session
+) -> None:
+    manager = world.gestionnaire()
+    first, second = submitted(world), submitted(world)
+    network = DroppedAnswers(http._transport, "/dec/statements/approve", drops=2)
+    flaky = httpx.Client(transport=network, base_url=http.base_url)
+    client = ImaginClient(flaky, TokenStore())
+    client.log_in(manager.login, PASSWORD, remember=False)
+    api = DecApi(client)
+    waits: list[float] = []
+    api.sleep = waits.append  # type: ignore[method-assign]
+    result = api.approve([StatementRef(id=first.id), StatementRef(id=second.id)])
+    # Done by the first try, answered by the third: the full report, nothing done twice.
+    assert (result.done, result.failed) == (2, 0)
+    assert all(r.outcome is Outcome.OK for r in result.results)
+    assert len(network.keys) == 3 and len(set(network.keys)) == 1 and network.keys[0]
+    assert waits == [0.5, 1.0]
+    approvals = db.scalars(select(AuditEntry).where(AuditEntry.action == "APPROVE")).all()
+    assert sorted(a.statement_id for a in approvals) == sorted([first.id, second.id])

@@ -10,7 +10,7 @@ from keyring.backends import fail
 from keyring.errors import KeyringLocked
 
 from client.api.tokens import NO_KEYRING, SERVICE, TokenStore, keyring_username
-from tests.client.api.conftest import MemoryKeyring
+from tests.fixtures import MemoryKeyring
 
 SERVER = "https://imagin.ac-amiens.fr"
 KEY = (SERVICE, f"{SERVER}|edupontm")

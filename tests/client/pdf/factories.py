@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.api.models import Statement
+from client.api.models import AnnualPayments, Statement
 
 ARRETE_2012 = "Arrêté du 13 avril 2012 (JORF 2 mai 2012), art. 2"
 DECRET_2006 = "Décret n° 2006-781 du 3 juillet 2006 ; arrêté du 20 décembre 2013"
 
 
-def _line(part: str, kind: str, label: str, amount: str, explanation: str, **extra: Any) -> dict:
+def _line(
+    part: str, kind: str, label: str, amount: str, explanation: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "part": part,
         "kind": kind,
@@ -206,3 +208,76 @@ def correction_statement(**changes: Any) -> Statement:
     }
     data.update(changes)
     return Statement.model_validate(data)
+
+
+def annual_payments(**changes: Any) -> AnnualPayments:
+    """What the académie paid Élodie Dupont-Martin, an interne, in 2026: a correction paid in
+    full (payroll and transfer) and an oral whose travel the bank booked on 31 December."""
+
+    def part(part: str, amount: str, paid_on: str, batch: int, reference: str | None) -> Any:
+        payroll = part == "PAY"
+        return {
+            "part": part,
+            "part_label": "Indemnités" if payroll else "Frais de déplacement",
+            "channel": "PAYROLL" if payroll else "TRANSFER",
+            "channel_label": "Paie" if payroll else "Virement",
+            "amount": amount,
+            "paid_on": paid_on,
+            "batch_reference": f"LOT-2026-{batch:06d}",
+            "reference": reference,
+        }
+
+    data: dict[str, Any] = {
+        "year": 2026,
+        "academie": "Académie d'Amiens",
+        "person": {
+            "id": 12,
+            "name": "Élodie Dupont-Martin",
+            "login": "edupontm",
+            "interne": True,
+            "postal_address": "3 rue des Écoles, 80000 Amiens",
+        },
+        "offices": None,
+        "missions": [
+            {
+                "statement_id": 4021,
+                "mission_type_label": "Correction",
+                "session": "Baccalauréat professionnel, session juin 2026",
+                "exam": "Baccalauréat professionnel",
+                "paper_code": "E21",
+                "paper": "Français, œuvre et société",
+                "centre": "Lycée professionnel Édouard Gand",
+                "start_date": "2026-06-15",
+                "end_date": "2026-06-17",
+                "parts": [
+                    part("PAY", "1200.00", "2026-07-28", 42, None),
+                    part("TRAVEL", "134.56", "2026-07-30", 42, "BQ-0000012"),
+                ],
+                "total": "1334.56",
+            },
+            {
+                "statement_id": 4388,
+                "mission_type_label": "Interrogation",
+                "session": "Baccalauréat professionnel, session juin 2026",
+                "exam": "Baccalauréat professionnel",
+                "paper_code": "E31",
+                "paper": "Épreuve orale de prévention santé environnement",
+                "centre": "Lycée professionnel Jean Moulin",
+                "start_date": "2026-06-22",
+                "end_date": "2026-06-22",
+                "parts": [part("TRAVEL", "48.10", "2026-12-31", 57, "BQ-0000098")],
+                "total": "48.10",
+            },
+        ],
+        "pay_total": "1200.00",
+        "travel_total": "182.66",
+        "payroll_total": "1200.00",
+        "transfer_total": "182.66",
+        "total": "1382.66",
+        "rule": "Une somme compte dans l'année de sa date de paiement : la date de "
+        "comptabilisation de la banque pour un virement, celle de la paie pour les indemnités "
+        "versées avec le traitement, ou la date de paiement enregistrée par le service "
+        "gestionnaire. La date de la mission n'entre pas en compte.",
+    }
+    data.update(changes)
+    return AnnualPayments.model_validate(data)

@@ -5,11 +5,12 @@ import io
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from client.api.models import Statement, Status
+from client.api.models import DecComment, Statement, Status
 from client.formatting import euros
 from client.pdf.recap import NO_DOCUMENTS, render_recap, render_recaps
 from tests.client.pdf.factories import correction_statement
@@ -246,3 +247,124 @@ def test_formatting_and_pdf_do_not_import_qt():
         "sys.exit(any(name.split('.')[0] == 'PySide6' for name in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_recap_prints_what_was_certified_on_honour():
+    certified = correction_statement(
+        certification={
+            "at": "2026-06-20T09:30:00",
+            "texts": [
+                "Je certifie sur l'honneur l'exactitude des renseignements portés sur cet état "
+                "de frais.",
+                "Je certifie sur l'honneur ne pas percevoir d'heures supplémentaires pour les "
+                "mêmes heures que ces vacations (arrêté du 13 avril 2012, art. 5).",
+            ],
+        }
+    )
+    pdf = render_recap(certified, printed_on=PRINTED_ON)
+    text = _flat(_text(pdf))
+    assert "Attestation sur l'honneur" in text
+    assert "ne pas percevoir d'heures supplémentaires pour les mêmes heures" in text
+    assert "Certifié en validant l'état de frais le 20/06/2026 à 9h30." in text
+    assert "Attestation sur l'honneur" not in _text(
+        render_recap(correction_statement(), printed_on=PRINTED_ON)
+    )
+    (Path("/tmp") / "recap-certified.pdf").write_bytes(pdf)
+
+
+def _payment(part: str, label: str, **facts: object) -> dict[str, object]:
+    return {
+        "part": part,
+        "part_label": label,
+        "channel": None,
+        "channel_label": None,
+        "status": None,
+        "status_label": "Validé par gestionnaire",
+        "amount": "0.00",
+        "batch_created_on": None,
+        "execution_date": None,
+        "paid_on": None,
+        "reference": None,
+        "rejected_on": None,
+        "rejection_reason": None,
+        **facts,
+    }
+
+
+def paid_and_rejected() -> Statement:
+    """The pay part paid through payroll, the travel part returned by the bank; the DEC had
+    corrected the copies with a comment."""
+    statement = correction_statement(status=Status.IN_PAYMENT)
+    return Statement.model_validate(
+        {
+            **statement.model_dump(mode="json", by_alias=True),
+            "payments": [
+                _payment(
+                    "PAY",
+                    "Indemnités",
+                    channel="PAYROLL",
+                    channel_label="Par la paie",
+                    status="PAID",
+                    status_label="Payé",
+                    amount="600.00",
+                    batch_created_on="2026-11-02",
+                    execution_date="2026-11-04",
+                    paid_on="2026-11-05",
+                    reference="PAIE-2026-11",
+                ),
+                _payment(
+                    "TRAVEL",
+                    "Frais de déplacement",
+                    channel="TRANSFER",
+                    channel_label="Par virement",
+                    status="REJECTED",
+                    status_label="Paiement rejeté",
+                    amount="223.86",
+                    batch_created_on="2026-11-02",
+                    execution_date="2026-11-04",
+                    rejected_on="2026-11-06",
+                    rejection_reason="compte clôturé",
+                ),
+            ],
+            "dec_comment": {
+                "at": "2026-10-20T09:15:00+00:00",
+                "actor": "Gérard Lemaire",
+                "label": "Décompte corrigé par le gestionnaire",
+                "text": "Décompte corrigé par la DEC : 40 copies selon le procès-verbal.",
+            },
+        }
+    )
+
+
+def test_recap_prints_each_parts_payment_and_the_decs_comment():
+    text = _flat(_text(render_recap(paid_and_rejected(), printed_on=PRINTED_ON)))
+
+    assert (
+        "Indemnités Payé – 600,00 € par la paie ; lot créé le 02/11/2026, exécution "
+        "prévue le 04/11/2026, payé le 05/11/2026, référence PAIE-2026-11." in text
+    )
+    assert (
+        "Frais de déplacement Paiement rejeté – 223,86 € par virement ; lot créé le 02/11/2026, "
+        "exécution prévue le 04/11/2026, rejeté le 06/11/2026. Motif du rejet : compte clôturé."
+        in text
+    )
+    assert (
+        "Message du gestionnaire (le 20/10/2026) : Décompte corrigé par la DEC : 40 copies selon "
+        "le procès-verbal." in text
+    )
+
+
+def test_a_return_reason_given_by_the_decs_comment_is_printed_once():
+    reason = "Joindre le billet de train."
+    statement = correction_statement(status=Status.RETURNED, reason=reason)
+    statement.dec_comment = DecComment(
+        at=dt.datetime(2026, 10, 20, 9, 15, tzinfo=dt.UTC),
+        actor="Gérard Lemaire",
+        label="Renvoi par le gestionnaire",
+        text=reason,
+    )
+
+    text = _flat(_text(render_recap(statement, printed_on=PRINTED_ON)))
+
+    assert text.count(reason) == 1
+    assert "Paiement" not in text.replace("paiement", "")

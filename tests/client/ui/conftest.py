@@ -8,18 +8,16 @@ the application writes to (settings, drafts, recaps, logs) lives in the test's t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from fastapi.testclient import TestClient
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
@@ -29,90 +27,24 @@ from client.api.client import ImaginClient
 from client.api.models import Tokens
 from client.api.tokens import TokenStore
 from client.settings import Settings as ClientSettings
-from client.ui.login.session import AppContext
+from client.ui.context import AppContext
 from client.ui.tasks import TaskRunner
 from server_stub.auth.models import User
-from server_stub.core.database import make_engine, make_session_factory
-from server_stub.core.migrate import upgrade
 from server_stub.core.settings import Settings
 from server_stub.main import create_app
-from server_stub.models import Base
 from server_stub.rules.model import MissionType
 from server_stub.statements.models import Statement
+from tests.fixtures import MemoryKeyring, Opened
+from tests.server_stub.conftest import NIR_KEY
 from tests.server_stub.factories import PASSWORD, World, log_in
 
 TODAY = dt.date(2026, 7, 1)
-SERVER = "http://testserver"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything at the end of the test."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
-
-
-@pytest.fixture(autouse=True)
-def own_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """platformdirs follows the XDG variables: nothing is written to the real home folder."""
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path = tmp_path_factory.mktemp("ui-db") / "imagin.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    session = make_session_factory(engine)()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-        with engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
-
-
-@pytest.fixture
-def world(db: Session) -> World:
-    return World(db)
+SERVER = "https://testserver"
 
 
 @pytest.fixture
 def server_settings() -> Settings:
-    return Settings(database_url="unused://", today=TODAY)
+    return Settings(database_url="unused://", today=TODAY, nir_key=NIR_KEY)
 
 
 @pytest.fixture
@@ -120,6 +52,21 @@ def http(engine: Engine, db: Session, server_settings: Settings) -> Iterator[Tes
     app = create_app(server_settings, engine)
     with TestClient(app, base_url=SERVER, raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def applications_look(the_applications_look: None) -> None:
+    """The screens as people see them (tests/fixtures.py)."""
+
+
+@pytest.fixture(autouse=True)
+def no_session_rates() -> Iterator[None]:
+    """The help's rates of one test's session do not leak into the next."""
+    from client.ui.help import rates
+
+    rates.set_current(None)
+    yield
+    rates.set_current(None)
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +86,12 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[QWidget]]:
 
     monkeypatch.setattr(QtBot, "addWidget", add_and_hold)
     yield widgets
+    # Their timers (an editor's preview, a list's refresh) must not fire in the next test,
+    # with this test's server gone.
+    for widget in widgets:
+        with contextlib.suppress(RuntimeError):  # already deleted by Qt
+            for timer in widget.findChildren(QTimer):
+                timer.stop()
     widgets.clear()
 
 
@@ -156,22 +109,6 @@ def runner(qapp: Any, held: list[QWidget]) -> Iterator[TaskRunner]:
 @pytest.fixture
 def api(http: TestClient, memory_keyring: MemoryKeyring) -> ImaginClient:
     return ImaginClient(http, TokenStore())
-
-
-@dataclass
-class Opened:
-    """Records what the application asked the system to open (PDFs), instead of opening."""
-
-    urls: list[QUrl] = field(default_factory=list)
-
-    def __call__(self, url: QUrl) -> bool:
-        self.urls.append(url)
-        return True
-
-
-@pytest.fixture
-def opened() -> Opened:
-    return Opened()
 
 
 @pytest.fixture
@@ -212,6 +149,7 @@ def validate(http: TestClient, user: User, statement_id: int, entry: dict[str, A
     version = saved.json()["version"]
     validated = http.post(
         f"/api/v1/statements/{statement_id}/validate",
+        json={"accurate": True, "no_overtime": True},
         headers={**headers, "If-Match": f'"{version}"'},
     )
     assert validated.status_code == 200, validated.text
@@ -246,3 +184,36 @@ def intervenant(world: World, http: TestClient) -> Intervenant:
 
 def log_in_as(api: ImaginClient, user: User, password: str = PASSWORD) -> Tokens:
     return api.log_in(user.login, password, remember=False)
+
+
+def pay_in_a_batch(
+    http: TestClient, world: World, statements: list[Statement], manager: User | None = None
+) -> dt.date:
+    """The statements validated by the DEC, sent to payment in a real batch, and that batch
+    marked paid today; the payment date."""
+    from sqlalchemy import update
+
+    from server_stub.auth.models import Role
+    from server_stub.statements.models import Status
+
+    world.db.execute(
+        update(Statement)
+        .where(Statement.id.in_([s.id for s in statements]))
+        .values(status=Status.APPROVED)
+    )
+    if manager is None:
+        manager = world.person("Paule", "Caissière", role=Role.GESTIONNAIRE, fiscal_power=None)
+    world.commit()
+    headers = log_in(http, manager)
+    created = http.post("/api/v1/dec/payment-batches", json={}, headers=headers)
+    assert created.status_code == 201, created.text
+    batch = created.json()["batch"]
+    paid_on = dt.date.today()
+    paid = http.post(
+        f"/api/v1/dec/payment-batches/{batch['id']}/paid",
+        json={"paid_on": str(paid_on)},
+        headers=headers,
+    )
+    assert paid.status_code == 200, paid.text
+    http.post("/api/v1/auth/logout", headers=headers)
+    return paid_on

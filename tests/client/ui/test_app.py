@@ -16,9 +16,9 @@ import pytest
 from PySide6.QtCore import QLocale, QMessageLogContext, QtMsgType
 from PySide6.QtWidgets import QMessageBox
 
-from client import app
+from client import app, journal, startup
 from client.demo import DemoAccount, DemoServer, DemoServerError, read_accounts
-from client.ui import main_window
+from client.ui import application, crash
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -47,7 +47,7 @@ def test_arguments() -> None:
 
 
 def test_logging_goes_to_a_rotating_file(tmp_path: Path, root_logger: logging.Logger) -> None:
-    path = app.setup_logging(tmp_path)
+    path = journal.setup_logging(tmp_path)
     assert path == tmp_path / "imagin.log"
     [handler] = [
         h for h in root_logger.handlers if isinstance(h, logging.handlers.RotatingFileHandler)
@@ -60,15 +60,20 @@ def test_logging_goes_to_a_rotating_file(tmp_path: Path, root_logger: logging.Lo
 
 def test_qt_messages_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="qt"):
-        main_window.qt_message_handler(
+        application.qt_message_handler(
             QtMsgType.QtWarningMsg, QMessageLogContext(), "un avertissement"
         )
     assert [r.getMessage() for r in caplog.records] == ["un avertissement"]
 
 
 def test_the_crash_handler_logs_and_explains(
-    qtbot: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    qtbot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    expected_errors: list[str],
 ) -> None:
+    expected_errors.append("unexpected error")
     shown: list[QMessageBox] = []
 
     def fake_exec(box: QMessageBox) -> int:
@@ -77,7 +82,7 @@ def test_the_crash_handler_logs_and_explains(
 
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     log_path = tmp_path / "imagin.log"
-    handler = app.CrashHandler(log_path, show=main_window.show_crash_dialog)
+    handler = journal.CrashHandler(log_path, show=crash.show_crash_dialog)
     try:
         raise RuntimeError("boom")
     except RuntimeError as error:
@@ -97,14 +102,15 @@ def test_the_crash_handler_is_installed_as_excepthook(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    app.CrashHandler(None).install()
-    assert isinstance(sys.excepthook, app.CrashHandler)
+    journal.CrashHandler(None).install()
+    assert isinstance(sys.excepthook, journal.CrashHandler)
 
 
 def test_before_the_interface_runs_a_crash_is_only_logged(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, expected_errors: list[str]
 ) -> None:
-    handler = app.CrashHandler(None)
+    expected_errors.append("unexpected error")
+    handler = journal.CrashHandler(None)
     error = ValueError("tôt")
     with caplog.at_level(logging.CRITICAL, logger="imagin.crash"):
         handler(ValueError, error, None)
@@ -114,7 +120,7 @@ def test_before_the_interface_runs_a_crash_is_only_logged(
 def test_french_is_the_default_locale(qapp: Any) -> None:
     previous = QLocale()
     try:
-        main_window.install_french(qapp)
+        application.install_french(qapp)
         assert QLocale().language() == QLocale.Language.French
         assert QLocale().toString(1234.5, "f", 2) == "1\u202f234,50"
     finally:
@@ -162,6 +168,10 @@ FAKE_SERVER = textwrap.dedent(
         if MODE == "broken":
             sys.stderr.write("database exploded\\n")
             sys.exit(1)
+        if MODE == "counting":
+            import pathlib
+            fills = pathlib.Path(__file__).parent / "fills"
+            fills.write_text((fills.read_text() if fills.exists() else "") + "x")
         if "--accounts-file" in sys.argv:
             path = sys.argv[sys.argv.index("--accounts-file") + 1]
             with open(path, "w", encoding="utf-8") as file:
@@ -203,13 +213,45 @@ def test_the_demo_server_runs_and_stops(tmp_path: Path) -> None:
     assert not demo.running
 
 
+def test_a_kept_demo_keeps_its_data_port_and_key_between_runs(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    command = fake_server(tmp_path, "counting")
+    with DemoServer(command=command, folder=folder) as first:
+        assert not first.resumed
+        port, key = first.port, first._env["IMAGIN_NIR_KEY"]
+    assert (folder / "accounts.json").exists(), "a kept folder stays after stopping"
+    with DemoServer(command=command, folder=folder) as second:
+        assert second.resumed, "the data of the first run is kept"
+        assert (second.port, second._env["IMAGIN_NIR_KEY"]) == (port, key)
+        assert second.accounts == first.accounts
+    assert (tmp_path / "fills").read_text() == "x", "demo-data ran once"
+    with DemoServer(command=command, folder=folder, reset=True) as fresh:
+        assert not fresh.resumed
+        assert fresh._env["IMAGIN_NIR_KEY"] != key
+    assert (tmp_path / "fills").read_text() == "xx"
+
+
+def test_a_dead_demo_server_is_started_again_on_the_same_port(tmp_path: Path) -> None:
+    with DemoServer(command=fake_server(tmp_path), folder=tmp_path / "demo") as demo:
+        port = demo.port
+        assert not demo.restart(), "nothing to do while it runs"
+        assert demo._process is not None
+        demo._process.kill()
+        demo._process.wait()
+        assert not demo.running
+        assert demo.restart()
+        assert demo.running and demo.port == port
+    assert not demo.restart(), "never after stopping"
+
+
 def test_a_server_without_the_accounts_option_still_starts(tmp_path: Path) -> None:
     with DemoServer(command=fake_server(tmp_path, "old")) as demo:
         assert demo.running
         assert demo.accounts == []
 
 
-def test_failing_demo_data_is_said_in_french(tmp_path: Path) -> None:
+def test_failing_demo_data_is_said_in_french(tmp_path: Path, expected_errors: list[str]) -> None:
+    expected_errors.append("demo-data failed")
     with pytest.raises(DemoServerError, match="données de démonstration n'ont pas pu"):
         DemoServer(command=fake_server(tmp_path, "broken")).start()
 
@@ -239,8 +281,8 @@ def test_unreadable_accounts_file_gives_no_accounts(tmp_path: Path) -> None:
 def test_the_start_up_reads_the_settings_where_client_settings_keeps_them() -> None:
     from client import settings as settings_io
 
-    assert app.settings_file() == settings_io.settings_path()
-    assert app.default_log_folder() == settings_io.log_dir()
+    assert startup.settings_file() == settings_io.settings_path()
+    assert startup.default_log_folder() == settings_io.log_dir()
 
 
 def test_peek_settings_reads_what_the_log_in_window_needs(tmp_path: Path) -> None:
@@ -251,9 +293,13 @@ def test_peek_settings_reads_what_the_log_in_window_needs(tmp_path: Path) -> Non
         server_url="https://imagin.ac-amiens.fr/", last_login="edupontm", remember=True
     )
     settings_io.save(saved, path)
-    startup = app.peek_settings(path)
-    assert startup.server_url == "https://imagin.ac-amiens.fr"
-    assert (startup.last_login, startup.remember, startup.help_visible) == ("edupontm", True, True)
+    settings = startup.peek_settings(path)
+    assert settings.server_url == "https://imagin.ac-amiens.fr"
+    assert (settings.last_login, settings.remember, settings.help_visible) == (
+        "edupontm",
+        True,
+        True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -262,7 +308,7 @@ def test_peek_settings_reads_what_the_log_in_window_needs(tmp_path: Path) -> Non
 def test_peek_settings_falls_back_to_defaults(tmp_path: Path, content: str) -> None:
     path = tmp_path / "settings.json"
     path.write_text(content, encoding="utf-8")
-    startup = app.peek_settings(path)
-    assert (startup.server_url, startup.last_login, startup.remember) == (None, None, False)
-    assert startup.help_visible
-    assert app.peek_settings(tmp_path / "absent.json").server_url is None
+    settings = startup.peek_settings(path)
+    assert (settings.server_url, settings.last_login, settings.remember) == (None, None, False)
+    assert settings.help_visible
+    assert startup.peek_settings(tmp_path / "absent.json").server_url is None

@@ -20,8 +20,8 @@ from client.api.models import HalfDay
 from client.api.tokens import TokenStore
 from client.ui.assignment.declarations import DeclarationsPage
 from client.ui.assignment.load_chart import Measure
-from client.ui.assignment.review import AssignmentWorkspace
-from client.ui.login.session import AppContext
+from client.ui.assignment.workspace import AssignmentWorkspace
+from client.ui.context import AppContext
 from server_stub.assignment.models import Competence
 from server_stub.assignment.models import CompetenceStatus as StoredStatus
 from server_stub.auth.models import User
@@ -29,7 +29,8 @@ from server_stub.core import clock
 from server_stub.reference.models import Centre, Paper
 from server_stub.rules.model import PaperKind
 from server_stub.statements.models import Statement
-from tests.client.ui.conftest import Opened, log_in_as
+from tests.client.ui.conftest import log_in_as
+from tests.fixtures import Opened
 from tests.server_stub.factories import AMIENS, BEAUVAIS, LAON, PASSWORD, World
 
 TUESDAY = dt.date(2026, 9, 8)  # after the tests' today (01/07/2026): one may still withdraw
@@ -285,6 +286,26 @@ def test_solving_shows_the_proposal_and_a_lock_survives_a_new_run(
     ]
 
 
+def test_the_limits_shown_are_the_servers_and_follow_the_last_run(
+    qtbot: Any, workspace: AssignmentWorkspace, academie: Academie
+) -> None:
+    academie.teacher("Alice", "Martin")
+    academie.correction(copies=100)
+    tab = workspace.affectation
+    show_tab(qtbot, workspace, tab)
+    assert (tab.max_half_days.value(), tab.max_copies.value()) == (8, 200)  # estimation.toml
+    assert tab.max_half_days.isEnabled()
+
+    tab.max_half_days.setValue(5)
+    tab.max_copies.setValue(120)
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
+        tab.solve()
+    tab.max_half_days.setValue(7)  # typed, never sent
+    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
+        tab.set_session(tab.session_id)  # the tab opened again on the session
+    assert (tab.max_half_days.value(), tab.max_copies.value()) == (5, 120)
+
+
 def test_a_simulation_changes_nothing_stored(
     qtbot: Any, workspace: AssignmentWorkspace, academie: Academie
 ) -> None:
@@ -401,6 +422,32 @@ def test_a_withdrawal_is_replaced_and_the_replacement_convened(
     assert "Bruno Petit est convoqué(e) à la place de Alice Martin" in workspace.bar.text
     assert dec.withdrawals(session_id) == []
     assert [a.person_name for a in dec.loads(session_id)] == ["Bruno Petit"]
+
+
+def test_a_letter_no_application_could_open_offers_its_folder(
+    qtbot: Any, ctx: AppContext, academie: Academie, opened: Opened
+) -> None:
+    alice = academie.teacher("Alice", "Martin")
+    academie.correction(copies=50)
+    dec = academie.api(academie.dec)
+    dec.solve(academie.world.session.id)
+    dec.issue(academie.world.session.id)
+    ctx.identity = log_in_as(ctx.raw_api, alice).user
+    page = DeclarationsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        page.start()
+    opened.viewer = False
+    page.tabs.setCurrentIndex(2)
+    page.letters.select_row(0)
+    page.download_button.click()
+    qtbot.waitUntil(lambda: len(opened.urls) == 1, timeout=WAIT)
+    saved = Path(opened.urls[0].toLocalFile())
+    assert f"Convocation enregistrée dans {saved}" in page.bar.text
+    assert page.bar._action.text() == "Afficher le dossier"
+    page.bar._action.click()
+    assert Path(opened.urls[-1].toLocalFile()) == saved.parent
 
 
 def test_an_intervenant_withdraws_from_a_mission_and_downloads_the_letter(

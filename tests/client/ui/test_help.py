@@ -10,64 +10,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from client.ui.help import guide, topics
+from client.ui.help import guide, rates, topics
 from client.ui.help.guide import GuideDialog, show_guide
 from client.ui.help.pane import HelpPane, topic_for
-
-# The topics the screens name (the brief of the help, kept here as the contract).
-REQUIRED_TOPICS = (
-    "login",
-    "login.identifier",
-    "login.password",
-    "login.remember",
-    "password_change",
-    "password_change.new",
-    "missions",
-    "missions.filter",
-    "missions.search",
-    "mission_detail",
-    "mission_detail.not_performed",
-    "mission_detail.complete",
-    "mission_detail.print",
-    "profile",
-    "profile.residences",
-    "profile.vehicle",
-    "profile.disability",
-    "profile.financial_file",
-    "profile.iban",
-    "statement",
-    "statement.service",
-    "statement.service.copies",
-    "statement.service.candidates",
-    "statement.service.hours",
-    "statement.service.dec_handled",
-    "statement.travel",
-    "statement.travel.claimed",
-    "statement.travel.departure",
-    "statement.travel.mode",
-    "statement.travel.km",
-    "statement.travel.fare",
-    "statement.travel.parking_tolls",
-    "statement.travel.times",
-    "statement.meals_nights",
-    "statement.meals",
-    "statement.meals.administrative_restaurant",
-    "statement.nights",
-    "statement.recap",
-    "statement.documents",
-    "statement.buttons",
-    "dec_queue",
-)
+from server_stub.rules.tariffs import tariff_snapshot
+from tests.client.ui.conftest import TODAY
 
 FRENCH_WORDS = re.compile(r"\b(le|la|les|des|vous|votre|est|pour|une?)\b", re.IGNORECASE)
 ENGLISH_WORDS = re.compile(r"\b(the|and|you|your|click|TODO|lorem|FIXME)\b", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("topic", REQUIRED_TOPICS)
-def test_every_topic_exists_and_is_written_in_french(topic: str) -> None:
+# Which topics the screens name, and that each has its page: tests/client/ui/test_help_topics.py.
+@pytest.mark.parametrize("topic", topics.available_topics())
+def test_every_topic_is_written_in_french(topic: str) -> None:
     html = topics.topic_html(topic)
     assert html, f"no help for {topic}"
-    assert topic in topics.TOPIC_IDS
     text = topics.plain_text(topic)
     assert len(text.split()) >= 30, "a topic explains, in a few sentences at least"
     assert len(FRENCH_WORDS.findall(text)) >= 5
@@ -76,23 +33,25 @@ def test_every_topic_exists_and_is_written_in_french(topic: str) -> None:
     assert topics.title_of(topic) != topic, "each topic has a title"
 
 
-def test_every_listed_topic_has_a_file_and_no_file_is_orphaned() -> None:
-    assert set(topics.TOPIC_IDS) == set(topics.available_topics())
+def words(topic: str) -> str:
+    """The text of a topic, its no-break spaces read as spaces."""
+    return topics.plain_text(topic).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def test_the_rule_topics_quote_rates_and_texts() -> None:
-    copies = topics.plain_text("statement.service.copies")
-    assert "5,00 €" in copies and "Arrêté du 13 avril 2012" in copies
-    candidates = topics.plain_text("statement.service.candidates")
+    rates.set_current(rates.load(lambda day: tariff_snapshot(day or TODAY), topics.all_pages()))
+    copies = words("statement.service.copies")
+    assert "42 copies × 5,00 € =  210,00 €" in copies and "Arrêté du 13 avril 2012" in copies
+    candidates = words("statement.service.candidates")
     assert "÷ 60" in candidates and "75 %" in candidates
-    meals = topics.plain_text("statement.meals")
+    meals = words("statement.meals")
     assert "20,00 €" in meals and "11h à 14h" in meals and "18h à 21h" in meals
-    assert "10,00 €" in topics.plain_text("statement.meals.administrative_restaurant")
-    nights = topics.plain_text("statement.nights")
-    assert all(cap in nights for cap in ("90 €", "120 €", "140 €", "150 €"))
-    km = topics.plain_text("statement.travel.km")
+    assert "10,00 €" in words("statement.meals.administrative_restaurant")
+    nights = words("statement.nights")
+    assert all(cap in nights for cap in ("90,00 €", "120,00 €", "140,00 €", "150,00 €"))
+    km = words("statement.travel.km")
     assert "0,32" in km and "2 000 km" in km and "10 000 km" in km
-    documents = topics.plain_text("statement.documents")
+    documents = words("statement.documents")
     assert "transmettre au bureau organisateur" in documents
 
 
@@ -228,6 +187,10 @@ def test_the_guide_opens_with_its_contents_and_screenshots(qtbot: QtBot) -> None
         "aide",
         "messages",
         "baremes",
+        "administration",
+        "admin-comptes",
+        "admin-journal",
+        "admin-bureaux",
     ):
         assert section in anchors, section
     assert dialog.missing_images == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import httpx
@@ -14,11 +13,12 @@ from client.api.client import ImaginClient
 from client.api.tokens import TokenStore
 from client.demo import DemoAccount
 from client.settings import Settings as ClientSettings
+from client.ui.context import AppContext
 from client.ui.login.page import LoginPage
 from client.ui.login.password import PasswordChangeDialog
-from client.ui.login.session import AppContext
 from client.ui.tasks import TaskRunner
-from tests.client.ui.conftest import SERVER, MemoryKeyring
+from tests.client.ui.conftest import SERVER
+from tests.fixtures import MemoryKeyring
 from tests.server_stub.factories import PASSWORD, World
 
 NEW_PASSWORD = "Correcteur-Amiens-2026"
@@ -69,16 +69,16 @@ def test_wrong_password_is_said_in_the_bar(qtbot: Any, ctx: AppContext, world: W
     assert page.submit.isEnabled()
 
 
-def test_locked_account_says_until_when(qtbot: Any, ctx: AppContext, world: World) -> None:
+def test_too_many_attempts_say_how_long_to_wait(qtbot: Any, ctx: AppContext, world: World) -> None:
     user = world.person()
-    user.locked_until = dt.datetime(2030, 1, 2, 9, 30, tzinfo=dt.UTC)
     world.commit()
     page = login_page(qtbot, ctx)
-    type_credentials(page, user.login, PASSWORD)
-    page.log_in()
-    qtbot.waitUntil(lambda: not page.busy)
-    assert "verrouillé jusqu'au 02/01/2030 à" in page.bar.text
-    assert "division des examens et concours" in page.bar.text
+    for _ in range(5):
+        type_credentials(page, user.login, "pas le bon")
+        page.log_in()
+        qtbot.waitUntil(lambda: not page.busy)
+    assert "attendez 1 minute avant de réessayer" in page.bar.text
+    assert page.login.text() == user.login
 
 
 def test_empty_fields_are_asked_for(qtbot: Any, ctx: AppContext) -> None:
@@ -215,7 +215,7 @@ def test_remembered_session_reopens_without_a_password(
     user = world.person()
     world.commit()
     ImaginClient(http, TokenStore()).log_in(user.login, PASSWORD, remember=True)
-    assert memory_keyring.passwords  # "Rester connecté" wrote the refresh token
+    assert memory_keyring.entries  # "Rester connecté" wrote the refresh token
     ctx = AppContext(
         api=ImaginClient(http, TokenStore()),
         runner=runner,
@@ -279,3 +279,108 @@ def test_double_clicking_a_demo_account_fills_the_form(qtbot: Any, ctx: AppConte
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert page.login.text() == "glemaire"
     assert page.password.text() == "Demo-Dec-2026!"
+
+
+def test_a_plain_http_address_beyond_this_computer_is_refused(
+    qtbot: Any, ctx: AppContext, world: World
+) -> None:
+    user = world.person()
+    world.commit()
+    page = login_page(qtbot, ctx)
+    type_credentials(page, user.login, PASSWORD)
+    page.server.setText("http://imagin.ac-amiens.fr")
+    page.log_in()
+    assert not page.busy  # nothing was sent
+    assert page.options.isVisible() and page.focusWidget() is page.server
+    assert page.bar.text.startswith(
+        "Connexion refusée : l'adresse http://imagin.ac-amiens.fr n'est pas chiffrée."
+    )
+    assert page.server.text() == "http://imagin.ac-amiens.fr"  # kept, to be corrected
+
+
+def test_the_first_screen_says_where_to_log_in_and_opens_the_guide(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    from client.ui.help.guide import GuideDialog
+
+    page = login_page(qtbot, ctx)
+    text = page.explanation.text()
+    assert "Personnels de l'académie" in text and "messagerie académique" in text
+    assert "Intervenants extérieurs" in text and "convocation" in text
+    page.explanation.linkActivated.emit("guide:#connexion")
+    guides = [w for w in page.findChildren(GuideDialog) if w.isVisible()]
+    assert len(guides) == 1
+    guide = guides[0]
+    qtbot.addWidget(guide)
+    # Read from the application's own files: no network involved.
+    assert "Se connecter" in guide.browser.toPlainText()
+    assert guide.missing_images == []
+    qtbot.waitUntil(lambda: guide.browser.verticalScrollBar().value() > 0)  # at "Se connecter"
+
+
+# --- mot de passe oublié -------------------------------------------------------------------
+
+
+def _code_sent(db: Any) -> str:
+    import re
+
+    from sqlalchemy import select
+
+    from server_stub.notifications.models import OutboxMessage
+
+    db.expire_all()
+    [body] = db.scalars(select(OutboxMessage.body_text)).all()
+    found = re.search(r"Code de réinitialisation : (\S+)", body)
+    assert found is not None, body
+    return found.group(1)
+
+
+def test_a_forgotten_password_is_replaced_with_a_code_sent_by_email(
+    qtbot: Any, ctx: AppContext, world: World
+) -> None:
+    from client.ui.login.reset import ResetPasswordDialog
+
+    user = world.person(academic=False, email="externe@example.fr")
+    world.commit()
+    page = login_page(qtbot, ctx)
+    page.login.setText(user.login)
+    page.explanation.linkActivated.emit("reset:")
+    dialog = page.reset_dialog
+    assert isinstance(dialog, ResetPasswordDialog)
+    assert dialog.login.text() == user.login
+
+    with qtbot.waitSignal(dialog.requested):
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert dialog.bar.text.startswith("Si un compte d'intervenant extérieur correspond")
+    dialog.code.setText(_code_sent(world.db))
+    dialog.new_password.setText(NEW_PASSWORD)
+    dialog.confirmation.setText(NEW_PASSWORD + "x")
+    dialog.change()
+    assert dialog.errors["new_password"].text() == "La confirmation ne correspond pas."
+    dialog.confirmation.setText(NEW_PASSWORD)
+    dialog.grab().save("/tmp/password-reset.png")
+    with qtbot.waitSignal(dialog.reset):
+        qtbot.mouseClick(dialog.change_button, Qt.MouseButton.LeftButton)
+
+    assert page.bar.text == "Votre mot de passe est changé : connectez-vous avec le nouveau."
+    page.password.setText(NEW_PASSWORD)
+    with qtbot.waitSignal(page.logged_in):
+        qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+
+
+def test_a_wrong_code_is_refused_beside_its_field(
+    qtbot: Any, ctx: AppContext, world: World
+) -> None:
+    from client.ui.login.reset import ResetPasswordDialog
+
+    user = world.person(academic=False, email="externe@example.fr")
+    world.commit()
+    dialog = ResetPasswordDialog(ctx.raw_api, ctx.runner, user.login)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.code.setText("AAAA-BBBB")
+    dialog.new_password.setText(NEW_PASSWORD)
+    dialog.confirmation.setText(NEW_PASSWORD)
+    dialog.change()
+    qtbot.waitUntil(lambda: dialog.errors["code"].isVisible())
+    assert dialog.errors["code"].text().startswith("Ce code est incorrect")

@@ -15,10 +15,11 @@ from client import settings as settings_io
 from client.api.client import ImaginClient
 from client.api.tokens import NO_KEYRING, TokenStore
 from client.settings import Settings as ClientSettings
+from client.ui.context import AppContext
 from client.ui.dec.workstation import DecWorkstation
-from client.ui.login.session import AppContext
 from client.ui.main_window import MainWindow
 from client.ui.missions.workspace import MissionsWorkspace
+from client.ui.ops import Op
 from client.ui.tasks import TaskRunner
 from server_stub.auth.models import Role, User
 from tests.client.ui.conftest import SERVER
@@ -98,12 +99,16 @@ def test_a_gestionnaire_lands_on_the_queue(qtbot: Any, window: MainWindow, world
     assert isinstance(window.workspace, DecWorkstation)
 
 
-def test_a_role_without_screens_is_told_so(qtbot: Any, window: MainWindow, world: World) -> None:
+def test_a_chef_de_centre_lands_on_the_missions_of_their_centre(
+    qtbot: Any, window: MainWindow, world: World
+) -> None:
+    from client.ui.centre.workspace import CentreWorkspace
+
     head = world.person("Hélène", "Roux", role=Role.CHEF_CENTRE)
     world.commit()
     log_in(qtbot, window, head)
-    assert window.workspace is not None
-    assert not isinstance(window.workspace, MissionsWorkspace | DecWorkstation)
+    assert isinstance(window.workspace, CentreWorkspace)
+    qtbot.waitUntil(lambda: window.workspace.summary.text().startswith("0 mission"))
 
 
 def test_logging_out_returns_to_the_log_in_screen(
@@ -161,7 +166,7 @@ def test_the_busy_indicator_shows_while_work_lasts(
     qtbot: Any, window: MainWindow, ctx: AppContext
 ) -> None:
     release = threading.Event()
-    ctx.runner.run(lambda: release.wait(10))
+    Op(window, lambda: release.wait(10)).run(ctx.runner)
     qtbot.waitUntil(window.busy_indicator.isVisible)
     assert window.busy_label.text() == "Échange avec le serveur…"
     release.set()
@@ -251,3 +256,36 @@ def test_the_intervenant_declarations_are_a_second_tab_built_when_first_shown(
     tabs.setCurrentIndex(1)
     assert isinstance(tabs.currentWidget(), DeclarationsPage)
     assert tabs.workspace(0) is window.workspace
+
+
+def test_nothing_of_the_first_person_s_banners_remains_for_the_next(
+    qtbot: Any, window: MainWindow, ctx: AppContext, world: World
+) -> None:
+    first, second, third = world.person(), world.person(), world.gestionnaire()
+    world.commit()
+    page = window.login_page
+    # The first person's session is lost: a warning on the log-in screen.
+    log_in(qtbot, window, first)
+    ctx.raw_api.tokens.renew("revoked-access", "revoked-refresh")
+    with qtbot.waitSignal(ctx.guard.expired):
+        window.refresh_action.trigger()
+    assert "conservé sur ce poste" in page.bar.text
+    # Too many wrong passwords: the account waits.
+    for _ in range(5):
+        page.login.setText(first.login)
+        page.password.setText("pas le bon")
+        page.log_in()
+        qtbot.waitUntil(lambda: not page.busy)
+    assert "attendez" in page.bar.text
+    # Another person logs in: no banner of the first one, neither here nor in the window.
+    log_in(qtbot, window, second)
+    assert page.bar.isHidden()
+    assert window.bar.isHidden()
+    with qtbot.waitSignal(window.logged_out):
+        window.logout_action.trigger()
+    assert page.bar.text == "Vous êtes déconnecté(e)."
+    assert page.password.text() == ""
+    log_in(qtbot, window, third)
+    assert page.bar.isHidden() and window.bar.isHidden()
+    assert isinstance(window.workspace, DecWorkstation)
+    assert not window.workspace.queue.bar.isVisible()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from client.api.models import Profile
-from client.ui.login.session import AppContext
+from client.ui.context import AppContext
 from client.ui.profile import iban
 from client.ui.profile.dialog import ProfileDialog
 from tests.client.ui.conftest import log_in_as
@@ -62,6 +62,9 @@ def test_a_refused_iban_is_shown_beside_the_field(qtbot: Any, dialog: ProfileDia
     # Typing again clears the server's message.
     qtbot.keyClick(dialog.iban, Qt.Key.Key_Backspace)
     assert not dialog.errors["iban"].isVisible()
+    assert dialog.bar.isVisible(), "not corrected yet"
+    dialog.iban.setText(VALID_IBAN)
+    assert not dialog.bar.isVisible(), "« IBAN invalide » is gone once the IBAN is right"
 
 
 def test_saving_sends_only_what_changed(qtbot: Any, dialog: ProfileDialog, ctx: AppContext) -> None:
@@ -160,3 +163,83 @@ def test_closing_with_unsaved_changes_asks_first(
     monkeypatch.setattr(dialog, "confirm_discard", lambda: True)
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_the_social_security_number_is_saved_and_a_wrong_key_shown_beside_it(
+    qtbot: Any, dialog: ProfileDialog, ctx: AppContext
+) -> None:
+    dialog.nir.setText("1 84 12 80 021 451 61")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors["nir"].isVisible())
+    assert dialog.errors["nir"].text().startswith("La clé (2 derniers chiffres)")
+    dialog.grab().save("/tmp/profile-nir-error.png")
+    assert dialog.nir.hasFocus()
+    dialog.nir.setText("184128002145160")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    assert dialog.nir.text() == "1 84 12 80 021 451 60"
+    assert ctx.raw_api.me().nir == "184128002145160"
+    dialog.grab().save("/tmp/profile-nir.png")
+
+
+# --- e-mail messages -----------------------------------------------------------------------
+
+
+def test_the_address_and_the_messages_chosen_are_saved(
+    qtbot: Any, dialog: ProfileDialog, ctx: AppContext
+) -> None:
+    convocation = dialog.kind_boxes["CONVOCATION"]
+    reminder = dialog.kind_boxes["DEADLINE_REMINDER"]
+    assert convocation.isChecked() and not convocation.isEnabled()  # statutory
+    assert reminder.isChecked() and reminder.isEnabled()
+    dialog.email.setText("elodie.dupont@ac-amiens.fr")
+    reminder.setChecked(False)
+    assert dialog.changes() == {"email": "elodie.dupont@ac-amiens.fr"}
+    assert dialog.declined() == ["DEADLINE_REMINDER"]
+
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    chosen = ctx.raw_api.notifications()
+    assert chosen.email == "elodie.dupont@ac-amiens.fr"
+    assert {k.kind: k.enabled for k in chosen.kinds}["DEADLINE_REMINDER"] is False
+    assert not dialog.kind_boxes["DEADLINE_REMINDER"].isChecked()
+    assert dialog.declined() is None and dialog.changes() == {}
+
+
+def test_a_wrong_address_is_refused_beside_the_field(qtbot: Any, dialog: ProfileDialog) -> None:
+    dialog.email.setText("elodie.dupont")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors["email"].isVisible())
+    assert dialog.errors["email"].text().startswith("Adresse électronique invalide")
+    assert dialog.email.hasFocus()
+
+
+def test_the_documents_of_the_financial_file_are_attached_from_the_profile(
+    qtbot: Any, ctx: AppContext, world: World, tmp_path: Any
+) -> None:
+    from tests.client.ui.documents.test_viewer import scan
+
+    user = world.person("Paul", "Girard", academic=False)
+    world.commit()
+    ctx.identity = log_in_as(ctx.raw_api, user).user
+    dialog = ProfileDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.load()
+    rib = "RIB au nom et à l'adresse personnelle de l'intervenant"
+    assert list(dialog.documents.rows) == [
+        rib,
+        "Notice de renseignements personnels signée",
+        "Copie de la carte Vitale",
+    ]
+    path = tmp_path / "RIB banque.pdf"
+    path.write_bytes(scan(1))
+    dialog.documents.attach(rib, [str(path)])
+    row = dialog.documents.rows[rib]
+    qtbot.waitUntil(lambda: row.state.text() == "✔ joint", timeout=10_000)
+    assert row.list.item(0).text().startswith("RIB banque.pdf — ")
+    assert [f.label for f in dialog.documents.api.of_profile()] == [rib]
+    dialog.resize(760, 1400)
+    qtbot.wait(50)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +14,9 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from client.api.client import ImaginClient
-from client.api.models import Entry, HalfDay, MealKind, PayDay, Status, TravelMode
+from client.api.models import Entry, HalfDay, MealKind, PayDay, Pledge, Status, TravelMode
 from client.drafts import DraftStore
-from client.formatting import euros
+from client.formatting import euros, number
 from client.ui.statement import dialogs
 from client.ui.statement.editor import StatementEditor
 from client.ui.statement.meals import MealsNightsPage
@@ -23,7 +24,9 @@ from client.ui.statement.service import ServicePage
 from client.ui.statement.steps import Step
 from client.ui.statement.travel import TravelPage
 from server_stub.auth.models import User
+from server_stub.core.settings import Settings
 from server_stub.rules.model import MissionType
+from server_stub.statements.certification import PLEDGES
 from tests.server_stub.factories import World
 
 pytest_plugins = ["tests.client.ui.statement_conftest"]
@@ -103,12 +106,20 @@ def test_a_correction_is_saved_reopened_intact_and_validated(
     assert again.current_step is Step.RECAP
     assert again.validate_button.isEnabled()
 
-    asked: list[bool] = []
-    monkeypatch.setattr(dialogs, "confirm_validation", lambda parent: asked.append(True) or True)
+    asked: list[list[str]] = []
+    monkeypatch.setattr(
+        dialogs,
+        "confirm_validation",
+        lambda parent, pledges, *_warnings_and_deadline: (
+            asked.append([p.key for p in pledges]) or {"accurate": True, "no_overtime": True}
+        ),
+    )
     with qtbot.waitSignal(again.statement_changed, timeout=5000) as validated:
         qtbot.mouseClick(again.validate_button, Qt.MouseButton.LeftButton)
-    assert asked == [True]
+    assert asked == [["accurate", "no_overtime"]]  # 210 € of vacations: paid work
     assert validated.args[0].status is Status.SUBMITTED
+    assert validated.args[0].certification is not None
+    assert len(validated.args[0].certification.texts) == 2
     assert again.read_only
     assert "Validé" in again.status.text()
     assert "Validé" in again.banner.text() and again.banner.isVisible()
@@ -164,8 +175,15 @@ def test_a_car_trip_with_a_meal_and_a_night_lists_its_lines_and_documents(
     assert rows[0].current_mode() is TravelMode.CAR
     suggested = editor.statement.proposals.suggested_km  # type: ignore[union-attr]
     assert suggested is not None and suggested > 0
-    assert rows[0].km.value() == float(suggested), "kilometres pre-filled from the suggestion"
-    assert "distance indicative à vol d'oiseau" in rows[0].km_hint.text()
+    road = editor.statement.proposals.road_km  # type: ignore[union-attr]
+    assert road is not None and road > suggested
+    assert rows[0].km.value() == 0, "the kilometres are the person's own figure"
+    hint = rows[0].km_hint.text()
+    assert f"{number(suggested)} km à vol d'oiseau" in hint
+    assert f"environ {number(road)} km par la route" in hint
+    assert rows[0].use_road.text() == f"Reprendre {number(road)} km"
+    qtbot.mouseClick(rows[0].use_road, Qt.MouseButton.LeftButton)
+    assert rows[0].km.value() == float(road)
     qtbot.mouseClick(rows[1].remove, Qt.MouseButton.LeftButton)
     assert len(page.rows()) == 1
     trip = page.rows()[0]
@@ -232,11 +250,76 @@ def test_too_many_kilometres_are_shown_beside_the_field(
     qtbot.waitUntil(lambda: "Plus de 2 000 km" in plain(editor.messages.text), timeout=5000)
     assert editor.has_unsaved_changes(), "a refused save keeps what was typed"
 
-    trip.km.setValue(200)
+    trip.km.setValue(150)  # within 1.6 times the straight line: no problem, no warning
     qtbot.waitUntil(lambda: not editor.problem_text("trips.0.km"), timeout=5000)
     assert not trip.km_error.isVisible()
     assert trip.km.accessibleDescription() == trip.km_hint.text()
     assert not editor.summary.isVisible()
+
+
+def test_values_out_of_range_are_kept_as_typed_and_said_wrong(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor
+) -> None:
+    user = world.person()
+    statement = world.statement(user, world.mission(MissionType.INTERROGATION))
+    editor = open_editor(connect(user), statement.id)
+    morning = service(editor).inputs_of(JUNE_15)[f"candidates.{HalfDay.MORNING.value}"]
+    morning.setFocus()
+    morning.lineEdit().selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(morning, "999")
+    assert morning.value() == 999  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(editor.problem_text("days.0.candidates.AM")), timeout=5000)
+    assert "Au plus 500 ici (saisi : 999)" in editor.problem_text("days.0.candidates.AM")
+
+    editor.go_to(Step.TRAVEL)
+    travel(editor).claimed.setChecked(True)
+    trip = travel(editor).rows()[0]
+    trip.km.setFocus()
+    trip.km.lineEdit().selectAll()
+    qtbot.keyClicks(trip.km, "-120")
+    assert trip.km.value() == -120, "kept as typed, never turned into 0 km"
+    qtbot.waitUntil(lambda: bool(editor.problem_text("trips.0.km")), timeout=5000)
+    assert "négatif" in editor.problem_text("trips.0.km")
+    assert "Montants non actualisés" in editor.totals_state.text()
+    assert not editor.validate_button.isEnabled()
+    editor.save()
+    assert editor.has_unsaved_changes(), "nothing out of range is saved"
+
+
+@pytest.mark.parametrize("typed", ["0630", "06:30", "6h30", "630"])
+def test_a_time_can_be_typed(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor, typed: str
+) -> None:
+    user = world.person()
+    statement = world.statement(user, world.mission())
+    editor = open_editor(connect(user), statement.id)
+    editor.go_to(Step.TRAVEL)
+    travel(editor).claimed.setChecked(True)
+    trip = travel(editor).rows()[0]
+    trip.depart_time.setFocus()
+    trip.depart_time.selectAll()
+    qtbot.keyClicks(trip.depart_time, typed)
+    qtbot.keyClick(trip.depart_time, Qt.Key.Key_Tab)
+    assert trip.depart_time.text() == "06:30"
+    assert trip.trip().depart_at.time() == dt.time(6, 30)
+
+
+def test_a_time_not_understood_stays_and_is_said_wrong(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor
+) -> None:
+    user = world.person()
+    statement = world.statement(user, world.mission())
+    editor = open_editor(connect(user), statement.id)
+    editor.go_to(Step.TRAVEL)
+    travel(editor).claimed.setChecked(True)
+    trip = travel(editor).rows()[0]
+    trip.depart_time.setFocus()
+    trip.depart_time.selectAll()
+    qtbot.keyClicks(trip.depart_time, "25h")
+    qtbot.keyClick(trip.depart_time, Qt.Key.Key_Tab)
+    assert trip.depart_time.text() == "25h"
+    qtbot.waitUntil(lambda: trip.times_error.isVisible(), timeout=5000)
+    assert "Heure non reconnue « 25h »" in trip.times_error.text()
 
 
 def test_the_summary_link_leads_to_the_field(
@@ -423,7 +506,7 @@ def test_a_validated_statement_opens_read_only_on_its_recap(
     saved = api.save_statement(
         statement.id, read.version, Entry(days=[PayDay(date=JUNE_15, copies=3)])
     )
-    api.validate_statement(statement.id, saved.version)
+    api.validate_statement(statement.id, saved.version, accurate=True, no_overtime=True)
 
     editor = open_editor(api, statement.id)
     assert editor.read_only
@@ -522,11 +605,30 @@ def test_the_recap_is_printed_to_a_pdf_and_opened(
         qtbot.mouseClick(editor.page(Step.RECAP).print_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: bool(opened.urls), timeout=10000)
     path = opened.urls[0].toLocalFile()
-    assert path.endswith(f"etat-de-frais-{statement.id}-recapitulatif.pdf")
+    assert path.endswith(f"recapitulatif-etat-de-frais-{statement.id}.pdf")  # the one name
+
     assert "/recaps/" in path
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert "Récapitulatif enregistré" in editor.messages.text
+
+
+def test_a_recap_no_viewer_could_open_says_where_it_is_and_shows_its_folder(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor, opened: Any
+) -> None:
+    opened.viewer = False
+    user = world.person()
+    statement = world.statement(user, world.mission())
+    editor = open_editor(connect(user), statement.id)
+    editor.go_to(Step.RECAP)
+    qtbot.mouseClick(editor.page(Step.RECAP).print_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(opened.urls), timeout=10000)
+    path = opened.urls[0].toLocalFile()
+    assert "ouvert" not in editor.messages.text
+    assert f"enregistré dans {path}" in editor.messages.text
+    assert editor.messages._action.text() == "Afficher le dossier"
+    editor.messages._action.click()
+    assert opened.urls[-1].toLocalFile() == str(Path(path).parent)
 
 
 def test_the_lines_model_passes_the_model_tester(
@@ -589,7 +691,7 @@ def test_a_statement_validated_elsewhere_becomes_read_only_and_keeps_the_draft(
     saved = elsewhere.save_statement(
         statement.id, read.version, Entry(days=[PayDay(date=JUNE_15, copies=10)])
     )
-    elsewhere.validate_statement(statement.id, saved.version)
+    elsewhere.validate_statement(statement.id, saved.version, accurate=True, no_overtime=True)
 
     monkeypatch.setattr(dialogs, "ask_stale", lambda parent, detail: dialogs.StaleChoice.KEEP_MINE)
     service(editor).inputs_of(JUNE_15)["copies"].setValue(42)  # type: ignore[attr-defined]
@@ -601,3 +703,103 @@ def test_a_statement_validated_elsewhere_becomes_read_only_and_keeps_the_draft(
     assert not editor.save_button.isEnabled()
     draft = drafts.load(statement.id)
     assert draft is not None and [d.copies for d in draft.entry.days] == [42]
+
+
+def test_the_validation_dialog_waits_for_every_pledge(qtbot: Any) -> None:
+    pledges = [Pledge.model_validate(p.model_dump()) for p in PLEDGES]
+    dialog = dialogs.ValidationDialog(None, pledges)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.validate_button.isEnabled()
+    dialog.boxes["accurate"].setChecked(True)
+    assert not dialog.validate_button.isEnabled()
+    dialog.boxes["no_overtime"].setChecked(True)
+    assert dialog.validate_button.isEnabled()
+    assert dialog.ticked() == {"accurate": True, "no_overtime": True}
+    dialog.grab().save("/tmp/validation-dialog.png")
+
+
+def test_after_the_dec_entered_the_indemnity_the_travel_part_stays_editable(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor
+) -> None:
+    from server_stub.dec.actions import enter_indemnity
+    from server_stub.statements.repository import get_with_mission
+    from tests.client.ui.conftest import TODAY
+
+    user = world.person()
+    dec = world.gestionnaire()
+    statement = world.statement(user, world.mission(MissionType.SURVEILLANCE))
+    row = get_with_mission(world.db, statement.id)
+    assert row is not None
+    settings = Settings(database_url="unused://", today=TODAY)
+    enter_indemnity(world.db, settings, dec, row, Decimal("45.50"), None)
+    world.commit()
+
+    editor = open_editor(connect(user), statement.id)
+    assert not editor.read_only
+    assert travel(editor).claimed.isEnabled()
+    assert "Traité par le gestionnaire" in editor.status.text()
+    editor.grab().save("/tmp/editor-dec-entered.png")
+
+
+def test_what_the_dec_will_check_is_said_on_the_field_and_before_validating(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor, monkeypatch: Any
+) -> None:
+    user = world.person()
+    statement = world.statement(user, world.mission(lot_size=80))
+    editor = open_editor(connect(user), statement.id)
+    assert editor.deadline.text() == "Date limite de saisie : 31/08/2026 (dans 61 jours)"
+    copies = service(editor).inputs_of(JUNE_15)["copies"]
+    copies.setValue(85)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: editor.warnings_box.isVisible(), timeout=5000)
+    assert "Copies au-delà du lot" in editor.warnings_box.text()
+    assert "85 copies déclarées pour un lot de 80 copies" in editor.warnings_box.text()
+    beside = editor.problem_text("days.0.copies")
+    assert beside.startswith("⚠ Plus de copies que le lot prévu")
+    assert not editor.summary.isVisible(), "a warning is not a problem: validating stays possible"
+
+    seen: list[tuple[list[str], str]] = []
+
+    def confirm(_parent: Any, _pledges: Any, warnings: Any, deadline: str) -> None:
+        seen.append(([w.code for w in warnings], deadline))
+        return None
+
+    monkeypatch.setattr(dialogs, "confirm_validation", confirm)
+    editor.save()
+    qtbot.waitUntil(lambda: not editor.has_unsaved_changes(), timeout=5000)
+    editor.go_to(Step.RECAP)
+    qtbot.waitUntil(lambda: editor.validate_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(editor.validate_button, Qt.MouseButton.LeftButton)
+    assert seen == [(["COPIES_ABOVE_LOT"], editor.deadline.text())]
+
+    dialog = dialogs.ValidationDialog(editor, [], editor._warnings, editor.deadline.text())
+    qtbot.addWidget(dialog)
+    assert "Copies au-delà du lot" in dialog.warnings.text()
+
+
+def test_a_passed_deadline_is_said_before_any_change(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor
+) -> None:
+    world.session.entry_deadline = dt.date(2026, 6, 28)
+    world.commit()
+    user = world.person()
+    statement = world.statement(user, world.mission())
+    editor = open_editor(connect(user), statement.id)
+    assert editor.deadline.text().endswith("(dépassée depuis 3 jours)")
+    qtbot.waitUntil(lambda: editor.warnings_box.isVisible(), timeout=5000)
+    assert "Transmis après la date limite" in editor.warnings_box.text()
+
+
+def test_saved_is_no_longer_said_once_the_person_types_again(
+    qtbot: QtBot, world: World, connect: Connect, open_editor: OpenEditor
+) -> None:
+    user = world.person()
+    statement = world.statement(user, world.mission())
+    editor = open_editor(connect(user), statement.id)
+    copies = service(editor).inputs_of(JUNE_15)["copies"]
+    copies.setValue(10)  # type: ignore[attr-defined]
+    click_save(qtbot, editor)
+    assert editor.messages.isVisible() and "Enregistré" in editor.messages.text
+    editor.go_to(Step.SERVICE)
+    copies.setValue(12)  # type: ignore[attr-defined]
+    assert not editor.messages.isVisible()

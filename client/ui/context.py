@@ -1,12 +1,8 @@
-"""What every screen of a logged-in person shares, and the guard that notices a lost session.
+"""What every screen of a logged-in person shares: `AppContext`.
 
-`AppContext` is built once by `client.app` (or a test) and handed to the main window, which
-hands it to each screen: the API client, the one `TaskRunner`, the settings and the local
-folders. Nothing here reaches for a global.
-
-`SessionGuard.wrap(api)` returns the API client every screen uses: any call that fails because
-the session is over (expired and not renewable, revoked) also tells the guard, which the main
-window listens to in order to go back to the log-in screen, whichever screen made the call.
+`AppContext` is built once by `client.ui.application` (or a test) and handed to the main window,
+which hands it to each screen: the API client (behind the session guard), the one `TaskRunner`,
+the settings and the local folders. Nothing here reaches for a global.
 """
 
 from __future__ import annotations
@@ -14,13 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QWidget
+
+from client.startup import StartupSettings
+from client.ui.first_screen import Prefetched
+from client.ui.guard import SessionGuard
 
 if TYPE_CHECKING:
     from client.api.client import ImaginClient
@@ -30,65 +29,6 @@ if TYPE_CHECKING:
     from client.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-
-# Calls whose failure is the log-in screen's own business, not a lost session.
-_UNGUARDED = frozenset({"log_in", "refresh", "log_out", "tokens", "http", "server"})
-
-
-class SessionGuard(QObject):
-    """Signals:
-    expired(str): the session is over; the French sentence says so. Always emitted on the
-        thread the guard lives in (the GUI thread), whichever thread noticed it.
-    """
-
-    expired = Signal(str)
-    _noticed = Signal(str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        # Queued even when noticed on the GUI thread: listeners never run on a worker.
-        self._noticed.connect(self.expired, Qt.ConnectionType.QueuedConnection)
-
-    def check(self, error: BaseException) -> bool:
-        """Whether `error` means the session is over (and says so through `expired`)."""
-        from client.api.errors import NotAuthenticated, SessionExpired, WrongCredentials
-
-        lost = isinstance(error, SessionExpired) or (
-            isinstance(error, NotAuthenticated) and not isinstance(error, WrongCredentials)
-        )
-        if lost:
-            self._noticed.emit(str(getattr(error, "detail", "")))
-        return lost
-
-    def wrap(self, api: ImaginClient) -> ImaginClient:
-        return cast("ImaginClient", _GuardedApi(api, self))
-
-
-class _GuardedApi:
-    """Forwards everything to the real client; reports a lost session before re-raising."""
-
-    def __init__(self, api: ImaginClient, guard: SessionGuard) -> None:
-        self._api = api
-        self._guard = guard
-
-    @property
-    def unguarded(self) -> ImaginClient:
-        return self._api
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._api, name)
-        if name in _UNGUARDED or name.startswith("_") or not callable(value):
-            return value
-
-        @wraps(value)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return value(*args, **kwargs)
-            except Exception as error:
-                self._guard.check(error)
-                raise
-
-        return guarded
 
 
 class LazyApi:
@@ -118,32 +58,6 @@ def _open_with_system(url: QUrl) -> bool:
     from PySide6.QtGui import QDesktopServices
 
     return QDesktopServices.openUrl(url)
-
-
-class StartupSettings(NamedTuple):
-    """What the log-in window needs from the settings to show itself.
-
-    The application reads these few values straight from the settings file
-    (`client.app.peek_settings`) and loads the typed, validated `Settings` in the background
-    once the window is on screen: importing pydantic alone costs as much as the rest of the
-    start-up.
-    """
-
-    server_url: str | None = None
-    last_login: str | None = None
-    remember: bool = False
-    window_geometry: str | None = None
-    help_visible: bool = True
-
-    @classmethod
-    def of(cls, settings: Settings) -> StartupSettings:
-        return cls(
-            server_url=settings.server_url,
-            last_login=settings.last_login,
-            remember=settings.remember,
-            window_geometry=settings.window_geometry,
-            help_visible=settings.help_visible,
-        )
 
 
 class AppContext:
@@ -178,6 +92,8 @@ class AppContext:
         self.demo = demo
         self.guard = SessionGuard()
         self.identity: Identity | None = None
+        # The first screen's data, fetched with the log-in (client.ui.first_screen).
+        self.prefetched = Prefetched()
         self._raw_api = api
         self.api = self.guard.wrap(api)
         self._settings = settings
@@ -185,6 +101,7 @@ class AppContext:
         self._settings_loader = settings_loader
         self._settings_lock = threading.Lock()
         self._retired: list[QWidget] = []
+        self.runner.guard = self.guard
         self.runner.busy_changed.connect(self._on_busy_changed)
 
     # --- settings -------------------------------------------------------------------------
@@ -210,14 +127,13 @@ class AppContext:
     def save_settings(self) -> None:
         """Writes the settings in the background (a disk write never blocks the interface)."""
         from client import settings as settings_io
+        from client.ui.ops import Op
 
         snapshot = self.settings.model_copy()
         path = self.settings_path
-        self.runner.run(
-            lambda: settings_io.save(snapshot, path),
-            on_failure=lambda error: log.warning("settings not saved: %r", error),
-            key="settings",
-        )
+        Op(self.guard, lambda: settings_io.save(snapshot, path), latest="settings").on_failure(
+            lambda error: log.warning("settings not saved: %r", error)
+        ).run(self.runner)
 
     # --- screens that are gone -------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The chef de centre's screens: the missions of their centres and the constat de service fait."""

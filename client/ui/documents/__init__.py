@@ -1,0 +1,1 @@
+"""Supporting documents on screen: the in-app viewer."""
