@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ortools.linear_solver import pywraplp
 
+from bench.report import emit
 from server_stub.assignment.checks import violations
 from server_stub.assignment.solver import (
     Instance,
@@ -167,6 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     baseline = greedy(instance)
     greedy_s = time.perf_counter() - started
+    emit(
+        "solver time",
+        solve_s,
+        "s",
+        target=f"≤ {SOLVE_TARGET_S:.0f} s",
+        baseline=greedy_s,
+        met=solve_s <= SOLVE_TARGET_S,
+    )
     print(
         f"greedy baseline: {greedy_s:.1f} s; expected travel cost "
         f"{euros(baseline.travel_cents / 100)}; uncovered seats {uncovered(baseline)}; "
@@ -189,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_lp:
         bound, lp_s, variables = lp_bound(instance)
         gap = (value(solution) - bound) / bound if bound else 0.0
+        emit(
+            "cost gap to the LP bound",
+            gap * 100,
+            "%",
+            target=f"≤ {GAP_TARGET:.0%}",
+            met=gap <= GAP_TARGET,
+        )
         print(
             f"LP relaxation with copies rows (GLOP, {variables} variables, {lp_s:.1f} s): "
             f"bound {euros(bound)}; solver gap {gap:.3%} (target ≤ {GAP_TARGET:.0%}) "

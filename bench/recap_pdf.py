@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.report import emit
 from client.pdf.fonts import BOLD, REGULAR, register_fonts
 from client.pdf.recap import render_recap
 from tests.client.pdf.factories import correction_statement
@@ -108,7 +109,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline median {baseline_median:.1f} ms")
     print(f"baseline p95 {_p95(baseline):.1f} ms")
     print(f"ratio {ratio:.1f} (target ≤ {RATIO_TARGET:.1f})")
-    met = recap_median <= RECAP_TARGET_MS and ratio <= RATIO_TARGET
+    met = emit(
+        "recap median",
+        recap_median,
+        "ms",
+        target=f"≤ {RECAP_TARGET_MS:.0f} ms, ratio ≤ {RATIO_TARGET:.1f}",
+        baseline=baseline_median,
+        met=recap_median <= RECAP_TARGET_MS and ratio <= RATIO_TARGET,
+    )
     print("targets met" if met else "targets NOT met")
     return 0 if met else 1
 
