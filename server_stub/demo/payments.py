@@ -4,14 +4,18 @@ The statements `lives` validated for payment go through `payment.service`, on pa
 with `clock.fixed`: "Préparer" then "Créer le lot" (with the figures announced), the SEPA
 pain.001 file and the payroll export downloaded, then, for the older batches, the bank's
 camt.054 answering that very file (every transfer booked but one or two rejected, AC04 …)
-through the reconciliation, and the payroll marked paid by hand ("Marquer payé"). The newest
+through the reconciliation, and the payroll's acknowledgement answering the payroll export
+line by line; what neither answers (a demo account's transfer, a payroll part of 0 €) is confirmed
+by hand ("Marquer payé"). The newest
 batches stay sent (Transmis à la liquidation). So every statement "Mis en paiement" or "Payé"
 belongs to a batch with its files, and what the intervenant reads of their payments is real.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +30,7 @@ from server_stub.core.settings import Settings
 from server_stub.demo.days import utc, working_day
 from server_stub.demo.lives import Payable
 from server_stub.demo.plans import Plan
-from server_stub.payment import service
+from server_stub.payment import acknowledgement, service
 from server_stub.payment.config import Debtor, debtor
 from server_stub.payment.models import BatchStatus, PaymentBatch
 from server_stub.payment.schemas import BatchIn
@@ -127,6 +131,7 @@ class Payments:
         self.rejected = 0
         self.demo_people: set[int] = set()
         self.pain001: dict[int, bytes] = {}
+        self.payroll: dict[int, bytes] = {}
 
     def on(self, day: dt.date) -> Settings:
         return self.settings.model_copy(update={"today": day})
@@ -195,12 +200,13 @@ class Payments:
             # The files the DEC downloads and sends: the transfers to the bank, the rest to payroll.
             if batch.transfer_count:
                 self.pain001[batch.id] = service.sepa_file(self.db, batch, account=_account())[1]
-            service.payroll_file(self.db, batch)
+            self.payroll[batch.id] = service.payroll_file(self.db, batch)[1]
         return batch
 
     def settle(self, batch: PaymentBatch, *, first: bool) -> None:
         """The bank's camt.054 answering the batch's SEPA file (the first batch has one or two
-        transfers rejected), then its payroll part marked paid by hand."""
+        transfers rejected), then the payroll's acknowledgement of its export, then what neither
+        answered marked paid by hand."""
         booked = batch.execution_date
         answered = working_day(booked + dt.timedelta(days=1))
         if batch.transfer_count:
@@ -220,7 +226,31 @@ class Payments:
                     self.db, self.on(answered), self.scope.user, batch, document
                 )
             self.rejected += found.rejected
+        paid_on = working_day(booked + dt.timedelta(days=2))
+        references = _payroll_references(self.payroll[batch.id])
+        if references and batch.status != BatchStatus.PAID:
+            with clock.fixed(_office_hour(paid_on, 11)):
+                service.acknowledge_payroll(
+                    self.db,
+                    self.on(paid_on),
+                    self.scope.user,
+                    batch,
+                    _payroll_acknowledgement(references, paid_on),
+                )
         if batch.status != BatchStatus.PAID:
-            paid_on = working_day(booked + dt.timedelta(days=2))
             with clock.fixed(_office_hour(paid_on, 14)):
                 service.mark_paid(self.db, self.on(paid_on), self.scope.user, batch, paid_on)
+
+
+def _payroll_references(export: bytes) -> list[str]:
+    """The line references of a payroll export, as the payroll reads them back."""
+    rows = csv.DictReader(io.StringIO(export.decode("utf-8-sig")), delimiter=";")
+    return [row[acknowledgement.REFERENCE] for row in rows]
+
+
+def _payroll_acknowledgement(references: Sequence[str], paid_on: dt.date) -> str:
+    """What the payroll sends back: every line of the export paid on `paid_on`."""
+    day = paid_on.strftime("%d/%m/%Y")
+    lines = [";".join(acknowledgement.HEADER)]
+    lines += [f"{reference};{acknowledgement.PAID};{day};" for reference in references]
+    return "\r\n".join(lines) + "\r\n"
