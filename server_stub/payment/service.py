@@ -351,6 +351,10 @@ def _end_to_end(batch: PaymentBatch, user_id: int) -> str:
     return f"IMAGIN-{batch.id:06d}-{user_id:07d}"
 
 
+# Who created a batch that no one created: the schedule (payment/scheduled.py).
+SCHEDULED_BY = "la planification automatique"
+
+
 def out(session: Session, batch: PaymentBatch) -> BatchOut:
     names = repository.people_names(session, [batch.created_by] if batch.created_by else [])
     return BatchOut(
@@ -362,7 +366,9 @@ def out(session: Session, batch: PaymentBatch) -> BatchOut:
         status=batch.status,
         status_label=BATCH_LABELS[BatchStatus(batch.status)],
         created_at=batch.created_at,
-        created_by=names.get(batch.created_by) if batch.created_by else None,
+        created_by=names.get(batch.created_by)
+        if batch.created_by
+        else (SCHEDULED_BY if batch.scheduled_on is not None else None),
         execution_date=batch.execution_date,
         paid_on=batch.paid_on,
         statement_count=batch.statement_count,

@@ -18,6 +18,7 @@ from server_stub.cli import main
 from server_stub.core.database import make_session_factory
 from server_stub.core.settings import Settings, get_settings
 from server_stub.payment import scheduled as scheduled_module
+from server_stub.payment import service
 from server_stub.payment.models import PaymentBatch
 from server_stub.payment.scheduled import Run, create_due
 from server_stub.statements.models import AuditEntry, Status
@@ -75,6 +76,7 @@ def test_the_day_s_batch_is_made_once_from_the_configured_time(
         )
     ).all()
     assert actor is None  # no one pressed "Créer"
+    assert service.out(db, batch).created_by == "la planification automatique"
 
     # Later the same day, with a new statement validated: still one batch for the day.
     submitted(world, intervenant(world), entry=copies(10), status=Status.APPROVED)
