@@ -35,8 +35,10 @@ from server_stub.people.router import router as people_router
 from server_stub.recovery.router import router as recovery_router
 from server_stub.reference.communes import adjacent_pairs, communes
 from server_stub.reference.router import router as reference_router
-from server_stub.rules.tariffs import packaged_tariffs
+from server_stub.rules.tariffs import packaged_tariffs, use_tariff_source
 from server_stub.statements.router import router as statements_router
+from server_stub.tariff_versions import service as tariff_versions
+from server_stub.tariff_versions.router import router as tariff_versions_router
 
 API_PREFIX = "/api/v1"
 # Answers over a wide-area link: a page of the DEC's queue (100 KB of JSON) fits in one TCP
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # The rules read the tariffs of the request's database: packaged and added versions.
+    use_tariff_source(tariff_versions.for_request)
     app.state.throttle = Throttle(engine, settings)
     # Reset codes by e-mail: the log-in's address limits, a tighter one per identifier.
     app.state.reset_throttle = Throttle(
@@ -146,6 +150,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         notifications_router,
         recovery_router,
         admin_router,
+        tariff_versions_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -19,6 +19,7 @@ from server_stub.payment.models import PaymentBatch, PaymentPart, PaymentTransfe
 from server_stub.recovery.models import PasswordReset
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import AuditEntry, Statement
+from server_stub.tariff_versions.models import TariffVersion
 
 __all__ = [
     "Assignment",
@@ -51,6 +52,7 @@ __all__ = [
     "Run",
     "ServiceRecord",
     "Statement",
+    "TariffVersion",
     "Token",
     "Unavailability",
     "User",

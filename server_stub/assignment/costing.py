@@ -32,7 +32,7 @@ from server_stub.assignment.solver import Person, Task
 from server_stub.reference.communes import distance_km
 from server_stub.rules.model import Commune, HalfDay, MealKind
 from server_stub.rules.money import ZERO, round_cents
-from server_stub.rules.tariffs import Tariffs, TariffSet, packaged_tariffs
+from server_stub.rules.tariffs import Tariffs, TariffSet, tariffs_in_effect
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class EstimatedCosts:
     ) -> None:
         self.homes = homes
         self.venues = venues
-        self.tariffs = tariffs or packaged_tariffs()
+        self.tariffs = tariffs or tariffs_in_effect()
         self.adjacent = adjacent
         self.estimation = estimation or packaged_estimation()
         self._cache: dict[tuple[tuple[str, str, int], int], Estimate] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from fastapi import APIRouter, Response
@@ -25,6 +26,9 @@ from fastapi.utils import is_body_allowed_for_status_code
 from sqlalchemy.orm import Session
 
 _ONE_TRIP = "__imagin_one_trip__"
+# The session of the request served on this thread, for what reads data of the database that
+# the rules apply without being handed the session (the tariffs in effect: tariff_versions/).
+current_session: ContextVar[Session | None] = ContextVar("current_session", default=None)
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -79,6 +83,7 @@ class UnitOfWorkRoute(APIRoute):
             deferred = {k: a for k, a in arguments.items() if isinstance(a, Deferred)}
             if session is None and deferred:
                 session = next(iter(deferred.values())).session
+            serving = current_session.set(session)
             try:
                 arguments.update((k, a.resolve()) for k, a in deferred.items())
                 result = endpoint(**arguments)
@@ -88,6 +93,8 @@ class UnitOfWorkRoute(APIRoute):
                 if session is not None:
                     session.rollback()
                 raise
+            finally:
+                current_session.reset(serving)
             if isinstance(result, Response):
                 return result
             return self._answer(result, arguments)

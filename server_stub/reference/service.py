@@ -32,8 +32,8 @@ from server_stub.rules.model import MissionType, PaperKind
 from server_stub.rules.tariffs import (
     NoTariffInForceError,
     known_diplomas,
-    packaged_tariffs,
     pay_group_for,
+    tariffs_in_effect,
 )
 
 _NAMES: dict[type[Base], str] = {
@@ -97,7 +97,7 @@ def _check_mission(session: Session, mission: Mission) -> None:
 def tariff_problem(day: dt.date) -> str | None:
     """Why a mission on `day` could not be paid: no rate in force then."""
     try:
-        packaged_tariffs().at(day)
+        tariffs_in_effect().at(day)
     except NoTariffInForceError as error:
         return str(error)
     return None

@@ -38,7 +38,12 @@ from server_stub.rules.model import (
     TravelMode,
     Trip,
 )
-from server_stub.rules.tariffs import InvalidTariffFileError, Tariffs, VersionInfo, packaged_tariffs
+from server_stub.rules.tariffs import (
+    InvalidTariffFileError,
+    Tariffs,
+    VersionInfo,
+    tariffs_in_effect,
+)
 
 __all__ = [
     "ANOMALY_LABELS",
@@ -214,7 +219,7 @@ def anomalies(
 ) -> tuple[Anomaly, ...]:
     """Every anomaly of a statement, in a stable order (the entry's order, then the others)."""
     limits = thresholds or packaged_thresholds()
-    rates = tariffs or packaged_tariffs()
+    rates = tariffs or tariffs_in_effect()
     found: list[Anomaly] = []
     found += _copies_above_lot(facts)
     found += _candidates_above_capacity(facts, limits)

@@ -33,7 +33,7 @@ from server_stub.rules.periods import (
     wall_clock,
     within_mission,
 )
-from server_stub.rules.tariffs import MealRates, Tariffs, packaged_tariffs
+from server_stub.rules.tariffs import MealRates, Tariffs, tariffs_in_effect
 
 
 def meal_window(day: dt.date, kind: MealKind, rates: MealRates) -> tuple[dt.datetime, dt.datetime]:
@@ -43,7 +43,7 @@ def meal_window(day: dt.date, kind: MealKind, rates: MealRates) -> tuple[dt.date
 
 def proposed_meals(trips: Sequence[Trip], tariffs: Tariffs | None = None) -> list[MealClaim]:
     """The meals the trips' times make due, for a client to propose (none is claimed)."""
-    tariffs = tariffs or packaged_tariffs()
+    tariffs = tariffs or tariffs_in_effect()
     spans = _spans(trips)
     proposals = []
     for day in sorted({day for start, end in spans for day in _days(start.date(), end.date())}):

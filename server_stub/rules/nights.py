@@ -22,7 +22,7 @@ from server_stub.rules.tariffs import (
     LodgingZones,
     NightRates,
     Tariffs,
-    packaged_tariffs,
+    tariffs_in_effect,
 )
 
 
@@ -56,7 +56,7 @@ def night_window(evening: dt.date, rates: NightRates) -> tuple[dt.datetime, dt.d
 
 def proposed_nights(trips: Sequence[Trip], tariffs: Tariffs | None = None) -> list[dt.date]:
     """The evenings whose night the trips' times make due, for a client to propose."""
-    tariffs = tariffs or packaged_tariffs()
+    tariffs = tariffs or tariffs_in_effect()
     spans = [(wall_clock(t.depart_at), wall_clock(t.return_at)) for t in trips]
     spans = [(start, end) for start, end in spans if start <= end]
     evenings = set()

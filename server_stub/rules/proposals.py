@@ -18,7 +18,7 @@ from decimal import Decimal
 from server_stub.rules.meals import meal_lines, proposed_meals
 from server_stub.rules.model import Context, Entry, MealClaim, Mission, NightClaim
 from server_stub.rules.nights import night_lines, proposed_nights
-from server_stub.rules.tariffs import Tariffs, packaged_tariffs
+from server_stub.rules.tariffs import Tariffs, tariffs_in_effect
 
 
 def _refused(problems: Iterable[str], prefix: str) -> set[int]:
@@ -38,7 +38,7 @@ def accepted_meals(
     days_elsewhere: Iterable[dt.date],
     tariffs: Tariffs | None = None,
 ) -> list[MealClaim]:
-    tariffs = tariffs or packaged_tariffs()
+    tariffs = tariffs or tariffs_in_effect()
     if not travel_eligible:
         return []
     elsewhere = frozenset(days_elsewhere)
@@ -60,7 +60,7 @@ def accepted_nights(
     days_elsewhere: Iterable[dt.date],
     tariffs: Tariffs | None = None,
 ) -> list[dt.date]:
-    tariffs = tariffs or packaged_tariffs()
+    tariffs = tariffs or tariffs_in_effect()
     if not travel_eligible:
         return []
     elsewhere = frozenset(days_elsewhere)

@@ -11,7 +11,7 @@ from server_stub.rules.money import total
 from server_stub.rules.nights import night_lines
 from server_stub.rules.outcome import Outcome
 from server_stub.rules.pay import pay_lines
-from server_stub.rules.tariffs import Tariffs, packaged_tariffs
+from server_stub.rules.tariffs import Tariffs, tariffs_in_effect
 from server_stub.rules.travel import travel_eligibility, trip_lines
 
 
@@ -27,7 +27,7 @@ def compute_statement(
     Pay uses the tariffs in force on the mission's first day; each travel line uses those in
     force on its own date. Raises `NoTariffInForceError` when a needed date has no tariff.
     """
-    tariffs = tariffs or packaged_tariffs()
+    tariffs = tariffs or tariffs_in_effect()
     outcome = pay_lines(mission, entry, tariffs.at(mission.start_date))
 
     eligibility = travel_eligibility(mission, person, entry, context)

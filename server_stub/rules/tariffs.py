@@ -8,6 +8,7 @@ overlap.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -43,6 +44,8 @@ __all__ = [
     "packaged_tariffs",
     "pay_group_for",
     "tariff_snapshot",
+    "tariffs_in_effect",
+    "use_tariff_source",
 ]
 
 
@@ -60,6 +63,15 @@ class NoTariffInForceError(TariffError):
 
 class UnknownDiplomaError(TariffError):
     """The diploma is not in the diploma → pay group table."""
+
+
+class InvalidTariffVersionError(InvalidTariffFileError):
+    """One version given on its own (an administrator's new version) is refused: `cause` is
+    the loader's own complaint (a missing key, a wrong type, a value out of range)."""
+
+    def __init__(self, message: str, cause: Exception | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class LodgingZone(StrEnum):
@@ -264,6 +276,37 @@ class Tariffs:
             kilometric=_in_force("kilometric", self.kilometric, day),
         )
 
+    def versions_of(self, stem: str) -> tuple[Any, ...]:
+        """Every version of one file (`"meals"`, ...), oldest first."""
+        if stem not in VERSIONED_FILES:
+            raise KeyError(stem)
+        versions: tuple[Any, ...] = getattr(self, stem)
+        return versions
+
+    def with_version(self, stem: str, raw: Mapping[str, Any]) -> Tariffs:
+        """These tariffs and one more version of `stem`, read by the file's own loader from
+        `raw` (a `[[versions]]` table as tomllib reads it). The version in force until then
+        ends the day before the new one starts; the new one must start after it starts."""
+        parse = _PARSERS.get(stem)
+        if parse is None:
+            raise InvalidTariffVersionError(f"{stem}: not a versioned tariff file")
+        try:
+            added = parse(raw)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise InvalidTariffVersionError(f"{stem}: {error!r}", error) from error
+        versions = list(self.versions_of(stem))
+        last = versions[-1]
+        if added.info.valid_from <= last.info.valid_from:
+            raise InvalidTariffVersionError(f"{stem}: starts on or before {last.info.version}")
+        if last.info.valid_to is None or last.info.valid_to >= added.info.valid_from:
+            ended = dataclasses.replace(
+                last.info, valid_to=added.info.valid_from - dt.timedelta(days=1)
+            )
+            versions[-1] = dataclasses.replace(last, info=ended)
+        versions.append(added)
+        current = {name: getattr(self, name) for name in VERSIONED_FILES}
+        return Tariffs(**(current | {stem: versions}), document_labels=self.document_labels)
+
 
 # For the French sentence of a date without a tariff in force.
 _TARIFF_NAMES = {
@@ -298,11 +341,27 @@ def packaged_tariffs() -> Tariffs:
     return Tariffs.from_texts(texts)
 
 
+# Where `tariffs_in_effect()` reads from: the packaged files, unless the server installs the
+# reader of the versions administrators added (tariff_versions/service.py).
+_source: Callable[[], Tariffs] = packaged_tariffs
+
+
+def use_tariff_source(source: Callable[[], Tariffs]) -> None:
+    global _source
+    _source = source
+
+
+def tariffs_in_effect() -> Tariffs:
+    """The tariffs the rules apply when none are given: the packaged versions and those added
+    since (on the server, as its database holds them at the time of the request)."""
+    return _source()
+
+
 def pay_group_for(
     diploma: str, kind: PaperKind, on: dt.date, tariffs: Tariffs | None = None
 ) -> str:
     """The pay group (taux) of a paper of `diploma` and `kind` on a day (DOMAIN §4)."""
-    table = (tariffs or packaged_tariffs()).at(on).pay_groups
+    table = (tariffs or tariffs_in_effect()).at(on).pay_groups
     groups = table.diplomas.get(diploma)
     if groups is None:
         raise UnknownDiplomaError(f"Diplôme inconnu de la table des taux : {diploma}")
@@ -312,14 +371,14 @@ def pay_group_for(
 def known_diplomas(tariffs: Tariffs | None = None) -> frozenset[str]:
     """The diplomas some version of the pay-group table knows (DOMAIN §4)."""
     return frozenset(
-        name for table in (tariffs or packaged_tariffs()).pay_groups for name in table.diplomas
+        name for table in (tariffs or tariffs_in_effect()).pay_groups for name in table.diplomas
     )
 
 
 def tariff_snapshot(on: dt.date, tariffs: Tariffs | None = None) -> dict[str, Any]:
     """What `GET /tariffs?date=` answers: every tariff in force, amounts as strings, each with
     its version and source."""
-    current = (tariffs or packaged_tariffs()).at(on)
+    current = (tariffs or tariffs_in_effect()).at(on)
 
     def head(info: VersionInfo) -> dict[str, Any]:
         return {
@@ -587,3 +646,16 @@ def _kilometric_rates(raw: Mapping[str, Any]) -> KilometricRates:
         two_wheeler_rates=two_wheelers,
         max_km_per_day=_integer(raw, "max_km_per_day"),
     )
+
+
+_PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "vacations": _vacation_rates,
+    "pay_groups": _pay_group_table,
+    "meetings": _meeting_rates,
+    "meals": _meal_rates,
+    "nights": _night_rates,
+    "lodging_zones": _lodging_zones,
+    "kilometric": _kilometric_rates,
+}
+# The files whose versions `Tariffs` holds (documents.toml has none).
+VERSIONED_FILES = tuple(_PARSERS)

@@ -30,6 +30,7 @@ from server_stub.rules.money import format_euros
 from server_stub.rules.proposals import accepted_meals, accepted_nights
 from server_stub.rules.road import road_estimate
 from server_stub.rules.statement import compute_statement
+from server_stub.rules.tariffs import Tariffs
 from server_stub.statements import (
     anomalies,
     certification,
@@ -87,6 +88,7 @@ def compute(
     mission: facts.MissionRow,
     entry: EntryIn,
     book: facts.YearBook | None = None,
+    tariffs: Tariffs | None = None,
 ) -> rules.Computation:
     """What the rules make of the entry; a batch passes the `book` of its people's missions."""
     return compute_statement(
@@ -94,7 +96,29 @@ def compute(
         facts.person_facts(statement.user, clock.now()),
         facts.entry_facts(entry, statement.direct_indemnity),
         facts.context_facts(session, statement, mission, book),
+        tariffs,
     )
+
+
+# Validated by the DEC: its amounts are those it was validated with, whatever tariff comes after.
+VALIDATED = frozenset({Status.APPROVED, Status.DEC_ENTERED, Status.IN_PAYMENT, Status.PAID})
+
+
+def recomputed(
+    session: Session, statement: Statement, mission: facts.MissionRow, tariffs: Tariffs
+) -> rules.Computation:
+    """What the statement's own entry computes to under `tariffs`; nothing is stored."""
+    return compute(session, statement, mission, stored_entry(statement), tariffs=tariffs)
+
+
+def store_recomputed(statement: Statement, computation: rules.Computation) -> None:
+    """Stores what the statement's own entry computes to under a new tariff version. A validated
+    statement is never computed again."""
+    if Status(statement.status) in VALIDATED:
+        raise TransitionRefused(
+            "Un état de frais validé garde les montants avec lesquels il a été validé."
+        )
+    _store(statement, stored_entry(statement), computation)
 
 
 def proposals(

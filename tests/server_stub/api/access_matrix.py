@@ -46,6 +46,11 @@ def _refs(w: TwoOffices) -> list[dict[str, int]]:
 # A bulk action carries an idempotency key (each cell is rolled back: the same key serves all).
 _KEY = {"Idempotency-Key": "cle-de-la-matrice-0001"}
 _SEPTEMBER = {"start_date": "2026-09-22", "end_date": "2026-09-22"}
+_MEETINGS = {
+    "valid_from": "2026-09-01",
+    "source": "Délibération académique",
+    "values": {"configurable": True, "hourly_rate": "12.00"},
+}
 
 # How each operation is called: on office Alpha's things, the owner's, with a valid request.
 CALLS: dict[str, Callable[[TwoOffices], Call]] = {
@@ -90,6 +95,13 @@ CALLS: dict[str, Callable[[TwoOffices], Call]] = {
         f"/admin/accounts/{w.ids['user_id']}/temporary-password"
     ),
     "GET /admin/audit": lambda w: Call("/admin/audit", params={"action": "ACCOUNT_CREATED"}),
+    "GET /admin/tariffs": lambda w: Call("/admin/tariffs"),
+    "POST /admin/tariffs/{file}/preview": lambda w: Call(
+        "/admin/tariffs/meetings/preview", _MEETINGS
+    ),
+    "POST /admin/tariffs/{file}/versions": lambda w: Call(
+        "/admin/tariffs/meetings/versions", _MEETINGS
+    ),
     "POST /dec/people/{user_id}/temporary-password": lambda w: Call(
         f"/dec/people/{w.ids['user_id']}/temporary-password"
     ),
@@ -453,6 +465,9 @@ MATRIX: dict[str, Statuses] = {
     "POST /admin/accounts/{user_id}/unlock":                  ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
     "POST /admin/accounts/{user_id}/temporary-password":      ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
     "GET /admin/audit":                                       ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "GET /admin/tariffs":                                     ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "POST /admin/tariffs/{file}/preview":                     ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "POST /admin/tariffs/{file}/versions":                    ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  201),
     "POST /dec/people/{user_id}/temporary-password":          ( 401,  401,  401,  403,  403,  403,  403,  200,  404,  200),
     "GET /dec/people/{user_id}/payments/{year}":              ( 401,  401,  401,  403,  403,  403,  403,  200,  404,  200),
     "GET /tariffs":                                           ( 401,  401,  401,  200,  200,  200,  200,  200,  200,  200),

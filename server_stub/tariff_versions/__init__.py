@@ -1,0 +1,1 @@
+"""Versions of the tariff files added by administrators, merged with the packaged ones."""
