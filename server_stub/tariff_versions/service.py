@@ -175,8 +175,9 @@ def in_effect(session: Session) -> Tariffs:
     memo: Tariffs | None = session.info.get("tariffs_in_effect")
     if memo is not None:
         return memo
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
+    bind = session.get_bind()
+    # A session may be bound to a connection (a test's transaction): the cache is its engine's.
+    engine = bind if isinstance(bind, Engine) else bind.engine
     marker = repository.marker(session)
     with _lock:
         known = _merged.get(engine)
