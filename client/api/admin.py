@@ -1,6 +1,6 @@
 """The administrator's endpoints as Python calls (blocking, Qt-free): accounts (search, create,
 role with its offices or centres, unlock, deactivate, a new temporary password with its
-letter), the audit log, and the offices' rules."""
+letter), the audit log, the offices' rules and the tariffs' versions."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ from client.api.admin_models import (
     OfficeSettings,
     OfficeSettingsIn,
     RolesIn,
+    TariffAdded,
+    TariffFile,
+    TariffPreview,
+    TariffVersionIn,
 )
 from client.api.client import ImaginClient
 from client.api.models import Role
@@ -25,6 +29,7 @@ from client.api.models import Role
 _ACCOUNTS = TypeAdapter(list[Account])
 _EVENTS = TypeAdapter(list[AuditEvent])
 _SESSIONS = TypeAdapter(list[OfficeSession])
+_TARIFFS = TypeAdapter(list[TariffFile])
 
 AUDIT_MAX = 1000  # the most events the server answers at once
 
@@ -121,3 +126,22 @@ class AdminApi:
             "PUT", f"/dec/offices/{office}/settings", json=body.model_dump(mode="json")
         )
         return self.client._parse(OfficeSettings, response)
+
+    # --- tariffs --------------------------------------------------------------------------
+
+    def tariff_files(self) -> list[TariffFile]:
+        """Every tariff file with every version, oldest first."""
+        return self.client._parse_list(_TARIFFS, self.client._call("GET", "/admin/tariffs"))
+
+    def preview_tariff_version(self, file: str, body: TariffVersionIn) -> TariffPreview:
+        """What a new version would change; nothing is stored."""
+        response = self.client._call(
+            "POST", f"/admin/tariffs/{file}/preview", json=body.model_dump(mode="json")
+        )
+        return self.client._parse(TariffPreview, response)
+
+    def add_tariff_version(self, file: str, body: TariffVersionIn) -> TariffAdded:
+        response = self.client._call(
+            "POST", f"/admin/tariffs/{file}/versions", json=body.model_dump(mode="json")
+        )
+        return self.client._parse(TariffAdded, response)

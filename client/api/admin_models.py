@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -105,3 +106,58 @@ class OfficeSession(Wire):
     code: str
     name: str
     office: str
+
+
+class TariffVersion(Wire):
+    version: str
+    source: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    added: bool  # by an administrator, not packaged with the server
+    added_at: dt.datetime | None
+    added_by: str | None
+    # In the shape of the version in its TOML file: amounts as strings, times as "HH:MM".
+    values: dict[str, Any]
+
+
+class TariffFile(Wire):
+    file: str
+    title: str
+    editable: bool
+    note: str | None  # why it cannot be changed here
+    labels: dict[str, str]  # the French meaning of each key of the values
+    versions: list[TariffVersion]
+
+    @property
+    def last(self) -> TariffVersion:
+        return self.versions[-1]
+
+
+class TariffVersionIn(BaseModel):
+    valid_from: dt.date
+    source: str
+    values: dict[str, Any]
+
+
+class StatementChange(Wire):
+    statement_id: int
+    person: str
+    mission: str
+    start_date: dt.date
+    status: str
+    old_total: Decimal
+    new_total: Decimal
+
+
+class TariffPreview(Wire):
+    file: str
+    version: str
+    valid_from: dt.date
+    changed: list[StatementChange]  # computed again when the version is added
+    validated_kept: int  # validated statements of the period: never computed again
+
+
+class TariffAdded(Wire):
+    version: TariffVersion
+    recomputed: int
+    validated_kept: int

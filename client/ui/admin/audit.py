@@ -44,6 +44,7 @@ ACTIONS = {
     "TEMPORARY_PASSWORD": "Mot de passe temporaire",
     "PASSWORD_RESET": "Mot de passe réinitialisé",
     "OFFICE_SETTINGS": "Règles d'un bureau",
+    "TARIFF_VERSION_ADDED": "Nouvelle version de tarif",
 }
 TARGETS = {
     "user": "Compte",
@@ -51,6 +52,7 @@ TARGETS = {
     "office": "Bureau",
     "mission": "Mission",
     "session": "Session",
+    "tariff": "Tarif",
 }
 # The names of the details' keys the log's readers meet most; any other is shown as it is.
 DETAIL_KEYS = {
@@ -63,6 +65,12 @@ DETAIL_KEYS = {
     "documents_required": "Pièces justificatives exigées",
     "reason": "Motif",
     "status": "Statut",
+    "file": "Fichier",
+    "version": "Version",
+    "valid_from": "En vigueur à partir du",
+    "source": "Source",
+    "values": "Valeurs",
+    "recomputed": "États de frais recalculés",
 }
 # The earliest day a date field offers; shown as « — », it means no bound.
 NO_DAY = QDate(2000, 1, 1)

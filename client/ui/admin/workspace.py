@@ -1,6 +1,6 @@
-"""Administration: the administrator's workspace, in three tabs: Comptes (accounts), Journal
-(the audit log, read only) and Bureaux (the offices' rules). Each tab is started the first time
-it is shown."""
+"""Administration: the administrator's workspace, in tabs: Comptes (accounts), Journal (the
+audit log, read only), Bureaux (the offices' rules) and Tarifs (the tariffs' versions). Each tab
+is started the first time it is shown."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from client.ui import app_style
 from client.ui.admin.accounts import AccountsPage
 from client.ui.admin.audit import AuditPage
 from client.ui.admin.offices import OfficesPage
+from client.ui.admin.tariffs import TariffsPage
 from client.ui.context import AppContext
 
 
@@ -29,16 +30,18 @@ class AdministrationWorkspace(QWidget):
         self.accounts = AccountsPage(ctx)
         self.audit = AuditPage(ctx)
         self.offices = OfficesPage(ctx)
+        self.tariffs = TariffsPage(ctx)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName(self.tr("Administration"))
         self.tabs.addTab(self.accounts, self.tr("&Comptes"))
         self.tabs.addTab(self.audit, self.tr("&Journal"))
         self.tabs.addTab(self.offices, self.tr("&Bureaux"))
+        self.tabs.addTab(self.tariffs, self.tr("&Tarifs"))
         self._started: set[int] = set()
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._on_tab)
-        for number in range(3):
+        for number in range(self.tabs.count()):
             QShortcut(
                 QKeySequence(f"Alt+{number + 1}"),
                 self,
@@ -47,12 +50,15 @@ class AdministrationWorkspace(QWidget):
         # Who changed what is in the journal: a change read again there once it is shown.
         self.accounts.changed.connect(lambda _a: self._stale.add(1))
         self.offices.saved.connect(lambda _o: self._stale.add(1))
+        self.tariffs.added.connect(lambda _v: self._stale.add(1))
         layout = QVBoxLayout(self)
         app_style.page_margins(layout)
         layout.addWidget(app_style.page_title(self.tr("Administration")))
         layout.addWidget(
             app_style.page_subtitle(
-                self.tr("Comptes et rôles, journal des actions, règles des bureaux de la DEC.")
+                self.tr(
+                    "Comptes et rôles, journal des actions, règles des bureaux de la DEC, tarifs."
+                )
             )
         )
         layout.addWidget(self.tabs, 1)
@@ -67,7 +73,7 @@ class AdministrationWorkspace(QWidget):
 
     def refresh(self) -> None:
         page = self.tabs.currentWidget()
-        if isinstance(page, AccountsPage | AuditPage | OfficesPage):
+        if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage):
             page.refresh()
 
     def maybe_close(self) -> bool:
@@ -77,7 +83,7 @@ class AdministrationWorkspace(QWidget):
         if index < 0:
             return
         page = self.tabs.widget(index)
-        if isinstance(page, AccountsPage | AuditPage | OfficesPage):
+        if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage):
             if index not in self._started:
                 self._started.add(index)
                 self._stale.discard(index)

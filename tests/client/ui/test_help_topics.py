@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from client.drafts import DraftStore
+from client.api.admin_models import TariffFile
 from client.ui.admin.accounts import AccountDialog
+from client.ui.admin.tariffs import TariffVersionDialog
 from client.ui.admin.workspace import AdministrationWorkspace
 from client.ui.assignment.declarations import DeclarationsPage
 from client.ui.assignment.workspace import AssignmentWorkspace
@@ -112,7 +114,13 @@ def test_every_named_topic_has_its_page_and_every_page_is_named(
     qtbot.addWidget(administration)
     account = AccountDialog(["DEC"], [])
     qtbot.addWidget(account)
-    screens += [dec, centre, service, assignment, declarations, administration, account]
+    meetings = {"file": "meetings", "title": "Réunions", "editable": True, "note": None,
+                "labels": {}, "versions": [{"version": "r", "source": "s",
+                "valid_from": "2012-05-03", "valid_to": None, "added": False, "added_at": None,
+                "added_by": None, "values": {"hourly_rate": "0.00"}}]}  # fmt: skip
+    tariff = TariffVersionDialog(TariffFile.model_validate(meetings), day)
+    qtbot.addWidget(tariff)
+    screens += [dec, centre, service, assignment, declarations, administration, account, tariff]
 
     shown = named(*screens)
     pages = set(topics.available_topics())
