@@ -33,7 +33,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
@@ -435,8 +435,8 @@ ADMINISTRATOR = "martine.leroux"
 
 
 def admin_screens(http: Any, runner: Any, work: Path, folder: Path) -> list[Path]:
-    """Administration's three tabs (accounts, audit log, offices) and the new-account dialog,
-    as the demonstration's administrator sees them."""
+    """Administration's tabs (accounts, audit log, offices, tariffs), the new-account dialog and
+    a new tariff version previewed, as the demonstration's administrator sees them."""
     if not _module_exists("client.ui.admin"):
         log.warning("client.ui.admin not there yet: its screenshots are skipped")
         return []
@@ -497,9 +497,37 @@ def admin_screens(http: Any, runner: Any, work: Path, folder: Path) -> list[Path
         wait_until(lambda: workspace.audit.model.rowCount() > 1)
         workspace.audit.view.selectRow(0)
         written.append(save(window, folder, "admin-audit"))
+        written += _tariff_screens(workspace, window, folder)
     except Exception:
         log.exception("the administration's screenshots failed")
     window.close()
+    return written
+
+
+def _tariff_screens(workspace: Any, window: Any, folder: Path) -> list[Path]:
+    """The Tarifs tab on the meals' versions, and a new version of the vacations previewed
+    (then cancelled: the demonstration's tariffs stay as shipped)."""
+    from client.tariff_fields import Kind
+
+    tariffs = workspace.tariffs
+    workspace.tabs.setCurrentWidget(tariffs)
+    wait_until(lambda: tariffs.files.rowCount() > 0)
+    tariffs.select("meals")
+    written = [save(window, folder, "admin-tariffs")]
+    tariffs.select("vacations")
+    tariffs.add_version()
+    dialog = tariffs.dialog
+    assert dialog is not None
+    dialog.resize(900, 680)
+    dialog.valid_from.setDate(QDate(2026, 6, 1))
+    dialog.source.setText("Arrêté du 2 mai 2026 (exemple), art. 2")
+    for field, widget in dialog.inputs.items():
+        if field.name == "copy_rates.5" and field.kind is Kind.TEXT:
+            widget.setText("5,50")
+    dialog.on_preview()
+    wait_until(lambda: dialog.previewed is not None)
+    written.append(save(dialog, folder, "admin-tariff-version"))
+    dialog.reject()
     return written
 
 

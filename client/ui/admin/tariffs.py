@@ -162,8 +162,8 @@ class TariffVersionDialog(QDialog):
         below_layout.addWidget(self.preview_text)
         below_layout.addWidget(self.changes_view, 1)
         splitter.addWidget(below)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
 
         buttons = QDialogButtonBox()
         self.preview_button = buttons.addButton(

@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from client.drafts import DraftStore
 from client.api.admin_models import TariffFile
+from client.drafts import DraftStore
 from client.ui.admin.accounts import AccountDialog
 from client.ui.admin.tariffs import TariffVersionDialog
 from client.ui.admin.workspace import AdministrationWorkspace
