@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from server_stub.audit.models import AuditEvent
 from server_stub.auth.models import Role
+from server_stub.core.errors import TransitionRefused
 from server_stub.core.settings import Settings
 from server_stub.main import create_app
+from server_stub.rules.tariffs import packaged_tariffs
+from server_stub.statements import service as statements
 from server_stub.statements.models import Statement, Status
 from tests.server_stub.dec.helpers import copies, intervenant, submitted
 from tests.server_stub.factories import World, log_in
@@ -270,3 +273,14 @@ def test_a_body_without_source_is_refused(client: TestClient, admin: dict[str, s
     response = client.post(f"{API}/vacations/versions", json=body, headers=admin)
     assert response.status_code == 422
     assert "source" in response.json()["fields"]
+
+
+def test_a_validated_statement_is_never_stored_again_under_a_new_version(
+    world: World, db: Session
+) -> None:
+    for status in (Status.APPROVED, Status.DEC_ENTERED, Status.IN_PAYMENT, Status.PAID):
+        statement = submitted(world, entry=copies(40), status=status)
+        mission = statements.mission_of(db, statement)
+        computation = statements.recomputed(db, statement, mission, packaged_tariffs())
+        with pytest.raises(TransitionRefused):
+            statements.store_recomputed(statement, computation)
