@@ -16,13 +16,15 @@ from server_stub.tariff_versions.models import TariffVersion
 Marker = tuple[int, str | None]
 
 
+_NEWEST = select(TariffVersion.token).order_by(TariffVersion.id.desc()).limit(1)
+# One round trip, on every request that reads tariffs: the count and the newest's token.
+_MARKER = select(func.count(), _NEWEST.scalar_subquery()).select_from(TariffVersion)
+
+
 def marker(session: Session) -> Marker:
     """What changes whenever a version is added: the count of rows and the newest's token."""
-    count = session.scalar(select(func.count()).select_from(TariffVersion)) or 0
-    if not count:
-        return (0, None)
-    token = session.scalar(select(TariffVersion.token).order_by(TariffVersion.id.desc()).limit(1))
-    return (count, token)
+    count, token = session.execute(_MARKER).one()
+    return (int(count), token)
 
 
 def versions(session: Session) -> Sequence[TariffVersion]:
