@@ -15,7 +15,7 @@ run:
   people had they all been new.
 
     .venv/bin/python bench/scale.py [--scales 1,3,10,30] [--huge] [--convocations 50000]
-                                    [--postgres URL | --no-postgres]
+                                    [--postgres URL | --no-postgres] [--no-demo | --no-import]
 
 PostgreSQL at postgresql+psycopg://@127.0.0.1:5432/test by default: a schema is created for each
 load and dropped after it.
@@ -229,6 +229,7 @@ def main() -> int:
     parser.add_argument("--postgres", default=POSTGRES)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-import", action="store_true")
+    parser.add_argument("--no-demo", action="store_true", help="the import alone")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")] + ([100] if args.huge else [])
     backends = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
@@ -236,7 +237,7 @@ def main() -> int:
     ok = True
     largest: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for backend in backends:
+        for backend in [] if args.no_demo else backends:
             print(f"\n{backend}: demo-data")
             per: dict[int, float] = {}
             for scale in scales:

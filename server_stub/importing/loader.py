@@ -45,12 +45,11 @@ from server_stub.reference.communes import communes
 from server_stub.reference.models import Centre, Exam, ExamSession, Mission, Paper
 from server_stub.rules.french import format_date
 from server_stub.rules.tariffs import NoTariffInForceError, UnknownDiplomaError, pay_group_for
-from server_stub.statements.issuing import issue_many
+from server_stub.statements.issuing import issue_new
 
 log = logging.getLogger(__name__)
 
 ROOT = "$"
-ISSUE_EVERY = 200  # missions convened in one go
 SECTIONS = (
     "format",
     "version",
@@ -582,17 +581,13 @@ def _write(db: Session, checked: _Checked) -> ImportSummary:
         )
         db.add(mission)
         missions[mission_in.ref] = mission
-    db.flush()
-
-    convened: dict[str, list[User]] = {}
-    for convocation in checked.convocations:
-        convened.setdefault(convocation.mission, []).append(accounts[convocation.person])
-    issued = 0
-    refs = list(convened)
-    for start in range(0, len(refs), ISSUE_EVERY):
-        chunk = refs[start : start + ISSUE_EVERY]
-        batches = [(missions[ref], convened[ref], now) for ref in chunk]
-        issued += sum(len(created) for created in issue_many(db, batches, None))
+    db.flush()  # the accounts' and missions' ids
+    issued = issue_new(
+        db,
+        [(missions[c.mission].id, accounts[c.person].id) for c in checked.convocations],
+        None,
+        now,
+    )
     log.info("session %s imported: %d convocations", spec.code, issued)
     return ImportSummary(
         sessions=1,
