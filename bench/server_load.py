@@ -8,7 +8,7 @@ Two figures, each beside the same measurement of a trivial FastAPI endpoint serv
   in rounds alternating between the two servers.
 
     python bench/server_load.py [--scale 10] [--postgres URL] [--seconds 30] [--workers N]
-                                [--rounds 3]
+                                [--rounds 3] [--loaded]
 
 Both servers run one process per core by default, as the README advises for production.
 """
@@ -171,6 +171,11 @@ def main() -> int:
     parser.add_argument("--closed-users", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3, help="alternations, capacity phase")
     parser.add_argument(
+        "--loaded",
+        action="store_true",
+        help="the PostgreSQL database already holds `demo-data --scale N`: not loaded again",
+    )
+    parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="server processes, for both"
     )
     args = parser.parse_args()
@@ -184,15 +189,18 @@ def main() -> int:
         f"database: {'PostgreSQL' if args.postgres else 'SQLite'}, demo data --scale {args.scale}, "
         f"{args.workers} server process(es)"
     )
-    started = time.perf_counter()
-    subprocess.run(
-        [str(BIN / "imagin-server"), "demo-data", "--force", "--scale", str(args.scale)],
-        env={**os.environ, **env},
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    print(f"demo data generated in {time.perf_counter() - started:.1f} s")
+    if args.loaded and args.postgres:
+        print("demo data loaded beforehand")
+    else:
+        started = time.perf_counter()
+        subprocess.run(
+            [str(BIN / "imagin-server"), "demo-data", "--force", "--scale", str(args.scale)],
+            env={**os.environ, **env},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        print(f"demo data generated in {time.perf_counter() - started:.1f} s")
     people = editable_statements(url, max(args.users, args.closed_users))
     if len(people) < args.users:
         print(f"only {len(people)} editable statements; using that many users")

@@ -48,7 +48,7 @@ def test_create_user_prints_a_generated_temporary_password_once(database: Path) 
     assert done.returncode == 0, done.stderr
     lines = dict(line.split("\t") for line in done.stdout.splitlines() if "\t" in line)
     password = lines["mot de passe temporaire"]
-    assert len(password) == 10
+    assert len(password) == 13
     assert password not in done.stderr  # printed for the operator, never logged
     [user] = users(database)
     assert (user.login, user.role) == (lines["identifiant"], "ADMIN")

@@ -263,3 +263,41 @@ def test_no_token_is_refused(client: TestClient) -> None:
     response = client.get("/api/v1/convocations")
     assert response.status_code == 401
     assert response.json()["type"] == "not_authenticated"
+
+
+def test_an_imported_temporary_password_logs_in_once_to_be_replaced_by_an_argon2id_one(
+    client: TestClient, db: Session
+) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from server_stub.core.security import is_temporary_hash
+    from server_stub.importing.loader import import_session
+
+    valid = Path(__file__).parents[1] / "importing" / "session_cap_2027.json"
+    temporary = import_session(db, valid)["temporary_passwords"]["claire.vasseur"]
+    db.commit()
+    user = db.scalar(select(User).where(User.login == "claire.vasseur"))
+    assert user is not None and is_temporary_hash(user.password_hash)
+
+    wrong = {"login": "claire.vasseur", "password": temporary[:-1] + "x"}
+    assert client.post("/api/v1/auth/login", json=wrong).status_code == 401
+    headers = log_in(client, user, temporary)
+    assert client.get("/api/v1/convocations", headers=headers).json()["type"] == (
+        "password_change_required"
+    )
+    response = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": temporary, "new_password": NEW_PASSWORD},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+
+    db.expire_all()
+    user = db.scalar(select(User).where(User.login == "claire.vasseur"))
+    assert user is not None and user.password_hash.startswith("$argon2id$")
+    assert not user.must_change_password
+    again = {"login": "claire.vasseur", "password": temporary}
+    assert client.post("/api/v1/auth/login", json=again).status_code == 401
+    log_in(client, user, NEW_PASSWORD)
