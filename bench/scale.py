@@ -9,13 +9,14 @@ run:
 - scale 30 on PostgreSQL against scale 30 on SQLite (target ≤ 1.5);
 - the import of a generated session of 50,000 convocations (`imagin-server import`: checks,
   people, missions, each convocation issued with its statement) for 10,000 people who already
-  have their accounts, as in every session after an académie's first (target ≤ 2 min on each).
-  A person new to IMAG'IN costs the hash of a temporary password on top: a salted HMAC
+  have their accounts, as in every session after an académie's first (target ≤ 2 min on each;
+  --new-people: none has an account yet, as in an académie's first session). A person new to IMAG'IN costs the hash of a temporary password on top: a salted HMAC
   (docs/security.md), where argon2id would take 0.1 to 1 s of one core; both measured on a
   few passwords and multiplied out for the session's people had they all been new.
 
     .venv/bin/python bench/scale.py [--scales 1,3,10,30] [--huge] [--convocations 50000]
                                     [--postgres URL | --no-postgres] [--no-demo | --no-import]
+                                    [--new-people]
 
 PostgreSQL at postgresql+psycopg://@127.0.0.1:5432/test by default: a schema is created for each
 load and dropped after it.
@@ -230,6 +231,9 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-import", action="store_true")
     parser.add_argument("--no-demo", action="store_true", help="the import alone")
+    parser.add_argument(
+        "--new-people", action="store_true", help="the import's people have no account yet"
+    )
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")] + ([100] if args.huge else [])
     backends = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
@@ -272,11 +276,12 @@ def main() -> int:
             people = len(document["people"])
             print(
                 f"\nimport of a session of {args.convocations:,} convocations, "
-                f"{people:,} people with their accounts"
+                f"{people:,} people " + ("new to IMAG'IN" if args.new_people else "with accounts")
             )
             for backend in backends:
                 with database(backend, args.postgres, Path(folder)) as engine:
-                    known_people(engine, document)
+                    if not args.new_people:
+                        known_people(engine, document)
                     seconds, count = load_import(engine, path)
                 fast = seconds <= IMPORT_TARGET_S
                 ok &= fast

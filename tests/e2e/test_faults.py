@@ -36,7 +36,7 @@ from client.api.dec_models import StatementRef
 from client.api.tokens import TokenStore
 from client.drafts import DraftStore
 from server_stub.core import database as database_module
-from server_stub.core.database import make_engine, make_session_factory
+from server_stub.core.database import make_engine, make_session_factory, ping_when_idle
 from server_stub.core.migrate import upgrade
 from server_stub.core.settings import Settings
 from server_stub.dec.models import BulkOutcome
@@ -378,7 +378,7 @@ def _health_and_me(client: TestClient, headers: dict[str, str]) -> list[int]:
 
 
 def test_postgresql_out_of_reach_is_a_clear_503_and_recovers_without_restart(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schema = f"imagin_fault_{uuid.uuid4().hex[:10]}"
     try:
@@ -394,10 +394,10 @@ def test_postgresql_out_of_reach_is_a_clear_503_and_recovers_without_restart(
     proxy = Proxy(("127.0.0.1", direct.url.port or 5432))
     proxy.open()
     relayed = direct.url.set(host="127.0.0.1", port=proxy.port)
-    engine = create_engine(
-        relayed,
-        connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 2},
-        pool_pre_ping=True,
+    engine = ping_when_idle(  # as make_engine does
+        create_engine(
+            relayed, connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 2}
+        )
     )
     try:
         with Session(direct) as session:
@@ -424,6 +424,12 @@ def test_postgresql_out_of_reach_is_a_clear_503_and_recovers_without_restart(
                 }
                 assert response.headers["Retry-After"] == "5"
 
+            proxy.open()
+            assert _health_and_me(client, headers) == [200, 200]
+
+            # Cut while idle long enough: each connection is asked first, and replaced.
+            monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+            proxy.close()
             proxy.open()
             assert _health_and_me(client, headers) == [200, 200]
     finally:
