@@ -10,9 +10,10 @@ run:
 - the import of a generated session of 50,000 convocations (`imagin-server import`: checks,
   people, missions, each convocation issued with its statement) for 10,000 people who already
   have their accounts, as in every session after an académie's first (target ≤ 2 min on each;
-  --new-people: none has an account yet, as in an académie's first session). A person new to IMAG'IN costs the hash of a temporary password on top: a salted HMAC
-  (docs/security.md), where argon2id would take 0.1 to 1 s of one core; both measured on a
-  few passwords and multiplied out for the session's people had they all been new.
+  --new-people: none has an account yet, as in an académie's first session). A person new to
+  IMAG'IN costs the hash of a temporary password on top: a salted HMAC (docs/security.md),
+  where argon2id would take 0.1 to 1 s of one core; both measured on a few passwords and
+  multiplied out for the session's people had they all been new.
 
     .venv/bin/python bench/scale.py [--scales 1,3,10,30] [--huge] [--convocations 50000]
                                     [--postgres URL | --no-postgres] [--no-demo | --no-import]
