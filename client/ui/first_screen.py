@@ -38,7 +38,17 @@ class QueueStart:
 
 def fetch(api: ImaginClient, tokens: Tokens) -> dict[str, Any]:
     """What the role's first screen shows; runs on a worker right after the log-in. Nothing
-    for a temporary password (every call is refused until it is changed)."""
+    for a temporary password (every call is refused until it is changed). The screen's code
+    is imported here too (`client.ui.preload`), so that building it does not freeze the
+    window."""
+    from client.ui import preload
+
+    data = _data(api, tokens)
+    preload.first_screen(tokens.user.role)
+    return data
+
+
+def _data(api: ImaginClient, tokens: Tokens) -> dict[str, Any]:
     import httpx
 
     from client.api.dec import DecApi

@@ -261,6 +261,11 @@ class MainWindow(QMainWindow):
         self._open_workspace(tokens.user.role)
         self._update_actions()
         self._quote_rates()
+        # The screens the person may open next, imported before they do (client.ui.preload).
+        from client.ui import preload
+
+        role = tokens.user.role
+        Op(self, lambda: preload.later(role)).run(ctx.runner)
         tokens_store = ctx.raw_api.tokens
         if tokens_store.remember and not tokens_store.persistent:
             self.bar.info(tokens_store.unavailable_message or "")
@@ -282,33 +287,55 @@ class MainWindow(QMainWindow):
         self.workspace_shown.emit()
 
     def _workspaces_of(self, role: Role) -> list[tuple[str, Callable[[], QWidget]]]:
+        """The role's tabs; each screen's code is imported when its tab is first built (and
+        ahead of that on a worker, client.ui.preload), never here on the GUI thread."""
         from client.api.models import Role
 
         ctx = self.ctx
         if role is Role.INTERVENANT:
-            from client.ui.assignment.declarations import DeclarationsPage
+
+            def declarations() -> QWidget:
+                from client.ui.assignment.declarations import DeclarationsPage
+
+                return DeclarationsPage(ctx)
 
             return [
                 (self.tr("Saisie états de frais mission"), self._missions_workspace),
-                (self.tr("Mes déclarations pour les jurys"), lambda: DeclarationsPage(ctx)),
+                (self.tr("Mes déclarations pour les jurys"), declarations),
             ]
         if role in (Role.GESTIONNAIRE, Role.ADMIN):
-            from client.ui.assignment.workspace import AssignmentWorkspace
-            from client.ui.dec.workstation import DecWorkstation
+
+            def workstation() -> QWidget:
+                from client.ui.dec.workstation import DecWorkstation
+
+                return DecWorkstation(ctx)
+
+            def assignment() -> QWidget:
+                from client.ui.assignment.workspace import AssignmentWorkspace
+
+                return AssignmentWorkspace(ctx)
 
             tabs: list[tuple[str, Callable[[], QWidget]]] = [
-                (self.tr("États de frais"), lambda: DecWorkstation(ctx)),
-                (self.tr("Affectation des intervenants"), lambda: AssignmentWorkspace(ctx)),
+                (self.tr("États de frais"), workstation),
+                (self.tr("Affectation des intervenants"), assignment),
             ]
             if role is Role.ADMIN:
-                from client.ui.admin.workspace import AdministrationWorkspace
 
-                tabs.append((self.tr("Administration"), lambda: AdministrationWorkspace(ctx)))
+                def administration() -> QWidget:
+                    from client.ui.admin.workspace import AdministrationWorkspace
+
+                    return AdministrationWorkspace(ctx)
+
+                tabs.append((self.tr("Administration"), administration))
             return tabs
         if role is Role.CHEF_CENTRE:
-            from client.ui.centre.workspace import CentreWorkspace
 
-            return [(self.tr("Missions de mon centre"), lambda: CentreWorkspace(ctx))]
+            def centre() -> QWidget:
+                from client.ui.centre.workspace import CentreWorkspace
+
+                return CentreWorkspace(ctx)
+
+            return [(self.tr("Missions de mon centre"), centre)]
         text = self.tr(
             "Aucun écran n'est encore disponible pour votre profil dans cette version "
             "d'IMAG'IN. Contactez la division des examens et concours."
