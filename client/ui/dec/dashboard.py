@@ -8,14 +8,14 @@ Signals:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -39,6 +39,8 @@ from client.ui.widgets import MessageBar
 
 BAR_COLOUR = "#1a4d8f"
 LINE_COLOURS = (app_style.SUCCESS_COLOUR, "#8a5300", app_style.ERROR_COLOUR)
+# Between two charts, so that each is laid out and painted in a turn of its own.
+CHART_PAUSE_MS = 10
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
@@ -68,12 +70,11 @@ class ChartBox(QFrame):
         self._runner = runner
         self._bar = bar
         self._title = title
-        self.plot = pg.PlotWidget(axisItems={"bottom": FrenchAxis("bottom")})
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.setAccessibleName(title)
+        self._plot: pg.PlotWidget | None = None
+        # The chart takes this room once it is first drawn.
+        self._room = QWidget()
+        self._room_layout = QVBoxLayout(self._room)
+        self._room_layout.setContentsMargins(0, 0, 0, 0)
         self.export_button = QPushButton(self.tr("Exporter en CSV…"))
         self.export_button.setToolTip(self.tr("Enregistrer le tableau de « {0} »").format(title))
         self.export_button.clicked.connect(self.on_export)
@@ -82,7 +83,22 @@ class ChartBox(QFrame):
         head.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self._room, 1)
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The chart, made when first drawn: four of them made with the workstation froze the
+        DEC's log-in for a quarter of a second."""
+        if self._plot is None:
+            plot = pg.PlotWidget(axisItems={"bottom": FrenchAxis("bottom")})
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setAccessibleName(self._title)
+            self._room_layout.addWidget(plot)
+            self._plot = plot
+        return self._plot
 
     def horizontal_bars(
         self, labels: Sequence[str], values: Sequence[float], unit: str, *, integers: bool = False
@@ -162,6 +178,7 @@ class DashboardPane(QWidget):
         self.runner = ctx.runner
         self.setProperty("helpTopic", "dec_dashboard")
         self.current: Dashboard | None = None
+        self._drawing: list[Callable[[], None]] = []
         self.bar = MessageBar()
         self.session = QComboBox()
         self.session.setAccessibleName(self.tr("Session"))
@@ -273,7 +290,23 @@ class DashboardPane(QWidget):
         ).run(self.runner)
 
     def show_dashboard(self, board: Dashboard) -> None:
+        """The figures and tables at once, then one chart per turn of the event loop (each
+        takes a few tens of milliseconds to lay out and paint); `loaded` after the last."""
         self.current = board
+        self._drawing = self._charts(board)
+        self._draw_next()
+
+    def _draw_next(self) -> None:
+        if not self._drawing:
+            return
+        draw = self._drawing.pop(0)
+        draw()
+        if self._drawing:
+            QTimer.singleShot(CHART_PAUSE_MS, self, self._draw_next)
+        elif self.current is not None:
+            self.loaded.emit(self.current)
+
+    def _charts(self, board: Dashboard) -> list[Callable[[], None]]:
         share = number(board.validated_share * 100, 0)
         self.figures.setText(
             self.tr(
@@ -287,18 +320,7 @@ class DashboardPane(QWidget):
         )
         statuses = [s for s in board.by_status if s.count]
         self.status_model.set_rows(statuses)
-        self.by_status.horizontal_bars(
-            [s.label for s in statuses],
-            [s.count for s in statuses],
-            self.tr("états de frais"),
-            integers=True,
-        )
         self.type_model.set_rows(board.by_mission_type)
-        self.by_type.horizontal_bars(
-            [t.label for t in board.by_mission_type],
-            [float(t.total) for t in board.by_mission_type],
-            self.tr("euros"),
-        )
         exams: dict[str, ExamTotal] = {}
         for line in board.by_exam:
             name = " — ".join(p for p in (line.exam, line.speciality) if p) or self.tr(
@@ -307,23 +329,33 @@ class DashboardPane(QWidget):
             before = exams.get(name, ExamTotal(name, 0, Decimal(0)))
             exams[name] = ExamTotal(name, before.count + line.count, before.total + line.total)
         self.exam_model.set_rows(list(exams.values()))
-        self.by_exam.horizontal_bars(
-            [e.exam for e in exams.values()],
-            [float(e.total) for e in exams.values()],
-            self.tr("euros"),
-        )
         self.progress_model.set_rows(board.progress)
         labels = [d.date.strftime("%d/%m") for d in board.progress]
         submitted, total = [], 0
         for day in board.progress:
             total += day.submitted
             submitted.append(total)
-        self.progress.lines(
-            labels,
-            [
-                (self.tr("Transmis (cumul)"), submitted),
-                (self.tr("Validés (cumul)"), [d.approved_cumulative for d in board.progress]),
-                (self.tr("Renvoyés (jour)"), [d.returned for d in board.progress]),
-            ],
-        )
-        self.loaded.emit(board)
+        series = [
+            (self.tr("Transmis (cumul)"), submitted),
+            (self.tr("Validés (cumul)"), [d.approved_cumulative for d in board.progress]),
+            (self.tr("Renvoyés (jour)"), [d.returned for d in board.progress]),
+        ]
+        return [
+            lambda: self.by_status.horizontal_bars(
+                [s.label for s in statuses],
+                [s.count for s in statuses],
+                self.tr("états de frais"),
+                integers=True,
+            ),
+            lambda: self.by_type.horizontal_bars(
+                [t.label for t in board.by_mission_type],
+                [float(t.total) for t in board.by_mission_type],
+                self.tr("euros"),
+            ),
+            lambda: self.by_exam.horizontal_bars(
+                [e.exam for e in exams.values()],
+                [float(e.total) for e in exams.values()],
+                self.tr("euros"),
+            ),
+            lambda: self.progress.lines(labels, series),
+        ]
