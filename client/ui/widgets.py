@@ -188,6 +188,40 @@ class FlowLayout(QLayout):
 
 # The room a cell's text has: its width less the item padding of app_style (6 px each side).
 _CELL_PADDING = 12
+# Columns sized by their content read this many rows beyond those on screen: measuring every
+# row of a long list (a thousand accounts) froze the interface for a few hundred ms.
+SIZED_ROWS = 100
+
+
+def sample_rows(count: int, first: int, wanted: int = SIZED_ROWS) -> list[int]:
+    """At most about `wanted` row numbers of `count`: from `first` (the top row on screen)
+    on, then spread evenly over the whole."""
+    if count <= wanted:
+        return list(range(count))
+    head = list(range(max(first, 0), min(count, max(first, 0) + wanted // 2)))
+    step = max(1, count // max(1, wanted - len(head)))
+    return sorted(set(head) | set(range(0, count, step)))
+
+
+def fit_to_sample(view: QTableView, rows: int = SIZED_ROWS) -> None:
+    """Each column of `view` as wide as its heading and the widest of a sample of its cells,
+    as `resizeColumnsToContents` would make it reading every row."""
+    model = view.model()
+    if model is None:
+        return
+    header = view.horizontalHeader()
+    top = max(view.rowAt(0), 0)
+    numbers = sample_rows(model.rowCount(), top, rows)
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column):
+            continue
+        content = max(
+            (view.sizeHintForIndex(model.index(row, column)).width() for row in numbers),
+            default=0,
+        )
+        if content and view.showGrid():
+            content += 1  # the grid line, as Qt's sizeHintForColumn counts it
+        header.resizeSection(column, max(content, header.sectionSizeHint(column)))
 
 
 class RowsView(QTableView):
@@ -214,6 +248,7 @@ class RowsView(QTableView):
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
 
     def fit_columns(
         self,
@@ -229,7 +264,7 @@ class RowsView(QTableView):
         if model is None:
             return
         if samples is None:
-            self.resizeColumnsToContents()
+            self.resize_columns_to_sample()
         metrics = self.fontMetrics()
         for column in range(model.columnCount()):
             if samples is not None and column in samples:
@@ -244,6 +279,11 @@ class RowsView(QTableView):
         header.setStretchLastSection(stretch is None and samples is None)
         if stretch is not None:
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def resize_columns_to_sample(self, rows: int = SIZED_ROWS) -> None:
+        """`resizeColumnsToContents`, reading at most `rows` rows (the first ones, those on
+        screen, and some spread over the rest): Qt reads every row of a table not yet shown."""
+        fit_to_sample(self, rows)
 
     def elided(self, index: QModelIndex | QPersistentModelIndex) -> bool:
         """Whether the cell's text is cut off."""

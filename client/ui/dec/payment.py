@@ -57,7 +57,7 @@ from client.ui.dec.export import ask_path
 from client.ui.errors import message_for
 from client.ui.models.rows import Column, RowsModel
 from client.ui.ops import Op
-from client.ui.widgets import FlowLayout, MessageBar
+from client.ui.widgets import FlowLayout, MessageBar, fit_to_sample
 
 
 class PaymentPane(QWidget):
@@ -131,7 +131,9 @@ class PaymentPane(QWidget):
         self.excluded_table.setAlternatingRowColors(True)
         self.excluded_table.setWordWrap(True)
         header = self.excluded_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized by their content when the rows come (fit_to_sample): hundreds of parts may be
+        # left out, and a header sized to its contents reads every row of a hidden table.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.excluded_table.setMaximumHeight(180)
         self.excluded_table.hide()
@@ -180,7 +182,7 @@ class PaymentPane(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -258,6 +260,7 @@ class PaymentPane(QWidget):
     def _on_batches(self, batches: list[Batch]) -> None:
         selected = self.selected()
         self.model.set_rows(sorted(batches, key=lambda b: b.id, reverse=True))
+        fit_to_sample(self.table)
         if selected is not None:
             for number, batch in enumerate(self.model.rows()):
                 if batch.id == selected.id:
@@ -307,6 +310,7 @@ class PaymentPane(QWidget):
     def _on_preview(self, preview: BatchPreview) -> None:
         self.preview = preview
         self.excluded_model.set_rows(preview.excluded)
+        fit_to_sample(self.excluded_table)
         self.excluded_table.setVisible(bool(preview.excluded))
         left_out = ""
         if preview.excluded:

@@ -63,6 +63,17 @@ def validated(row: Convocation) -> bool:
     return row.status in VALIDATED
 
 
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ROW_ROLE,
+    }
+)
+
+
 class Column(Enum):
     DATES = 0
     EXAM = 1
@@ -79,6 +90,9 @@ class ConvocationTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Convocation] = list(rows)
         self._search: list[str] = [self._haystack(r) for r in self._rows]
+        # The texts as shown, made once per row: the view asks for them on every layout of
+        # its word-wrapped rows, and money through Babel costs a millisecond a cell.
+        self._texts: dict[tuple[int, Column], str] = {}
         self._headers = {
             Column.DATES: self.tr("Dates"),
             Column.EXAM: self.tr("Examen"),
@@ -96,6 +110,7 @@ class ConvocationTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._search = [self._haystack(r) for r in self._rows]
+        self._texts.clear()
         self.endResetModel()
 
     def replace(self, row: Convocation) -> None:
@@ -104,6 +119,8 @@ class ConvocationTableModel(QAbstractTableModel):
             if current.id == row.id:
                 self._rows[number] = row
                 self._search[number] = self._haystack(row)
+                for column in Column:
+                    self._texts.pop((number, column), None)
                 last = self.columnCount() - 1
                 self.dataChanged.emit(self.index(number, 0), self.index(number, last))
                 return
@@ -157,12 +174,18 @@ class ConvocationTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # The word-wrapped rows are measured often, each time for a dozen roles: those not
+        # answered leave first.
+        if role not in _ANSWERED or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
         column = Column(index.column())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, column)
+            key = (index.row(), column)
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = self._text(row, column)
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:

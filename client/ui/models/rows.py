@@ -36,6 +36,17 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        ROW_ROLE,
+        SORT_ROLE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +68,13 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         super().__init__(parent)
         self.columns = list(columns)
         self._rows: list[T] = list(rows)
+        # Made once per cell: sorting asks for each key at every comparison.
+        self._sort_keys: dict[tuple[int, int], Any] = {}
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._sort_keys.clear()
         self.endResetModel()
 
     def row(self, number: int) -> T:
@@ -103,7 +117,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Views ask for a dozen roles per cell each time they lay out: the others go first.
+        if role not in _ANSWERED or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         if not 0 <= index.column() < len(self.columns):
             return None
@@ -121,7 +136,11 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
-            return _sortable(column.sort(row) if column.sort else folded(column.text(row)))
+            key = (index.row(), index.column())
+            if key not in self._sort_keys:
+                value = column.sort(row) if column.sort else folded(column.text(row))
+                self._sort_keys[key] = _sortable(value)
+            return self._sort_keys[key]
         return None
 
 
