@@ -5,7 +5,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QStandardPaths,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -17,6 +27,9 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +54,9 @@ from client.ui.tasks import Task
 from client.ui.widgets import Level, MessageBar
 
 log = logging.getLogger(__name__)
+
+# The long texts: wrapped on several lines, sharing the width the others leave.
+LONG_COLUMNS = (Column.EXAM, Column.PAPER, Column.MISSION_TYPE, Column.PLACE)
 
 EXPORT_NAME = "recapitulatifs-imagin.pdf"
 
@@ -158,12 +174,13 @@ class MissionsListPage(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        # Short values take what they need; the long texts share the rest, wrapped (and
-        # whole in the tooltip).
+        # Short values take what they need; the long texts share the rest, wrapped, each
+        # column at least as wide as its longest word (no word loses a letter) and the room
+        # left given to those that wrap most (_share_width). Whole in the tooltip as well.
         average = self.fontMetrics().averageCharWidth()
         for column in Column:
-            if column in (Column.EXAM, Column.PAPER, Column.PLACE):
-                header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.Stretch)
+            if column in LONG_COLUMNS:
+                header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.Interactive)
             elif column in (Column.PAY, Column.TRAVEL):
                 # Statuses run from "Payé" to "Mission non effectuée (déclarée)": a fixed
                 # width, the longer ones on two lines (and whole in the tooltip).
@@ -174,6 +191,11 @@ class MissionsListPage(QWidget):
             else:
                 header.setSectionResizeMode(column.value, QHeaderView.ResizeMode.ResizeToContents)
         self.table.sortByColumn(Column.DATES.value, Qt.SortOrder.AscendingOrder)
+        self._needs: dict[int, tuple[int, int]] = {}  # column: (longest word, whole text)
+        self.table.viewport().installEventFilter(self)
+        self.model.modelReset.connect(self._measure_long_texts)
+        self.model.dataChanged.connect(self._measure_long_texts)
+        header.sectionResized.connect(self._on_section_resized)
         # Enter and double-click both "activate" a row.
         self.table.activated.connect(self._open_index)
 
@@ -206,6 +228,77 @@ class MissionsListPage(QWidget):
         self.setTabOrder(self.export_button, self.annual_button)
         self.setTabOrder(self.annual_button, self.table)
         self._update_counts()
+
+    # --- the long columns' widths ---------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_width()
+        return super().eventFilter(watched, event)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        # A short column grew to its content: the long ones share what is left.
+        if Column(column) not in LONG_COLUMNS:
+            self._share_width()
+
+    def _text_padding(self, column: int) -> int:
+        """What a cell of the column takes around its text (item padding, focus margins)."""
+        option = QStyleOptionViewItem()
+        delegate = self.table.itemDelegateForColumn(column) or self.table.itemDelegate()
+        if isinstance(delegate, QStyledItemDelegate) and self.proxy.rowCount():
+            delegate.initStyleOption(option, self.proxy.index(0, column))
+        option.rect = QRect(0, 0, 1000, 100)
+        style = self.table.style()
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, self.table)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        # One pixel more each side: a wrapped line's box rounds up.
+        return 1000 - area.width() + 2 * margin + 3
+
+    def _measure_long_texts(self, *_args: object) -> None:
+        metrics = self.table.fontMetrics()
+        self._needs = {}
+        for column in LONG_COLUMNS:
+            padding = self._text_padding(column.value)
+            word = whole = 0
+            for number in range(self.model.rowCount()):
+                text = str(self.model.index(number, column.value).data() or "")
+                whole = max(whole, metrics.horizontalAdvance(text))
+                for part in text.split():
+                    word = max(word, metrics.horizontalAdvance(part))
+            self._needs[column.value] = (word + padding, whole + padding)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The long columns get at least their longest word, then the room left in proportion
+        to what they lack to show their texts on one line; past that, equal shares."""
+        if not self._needs:
+            return
+        header = self.table.horizontalHeader()
+        long = [c.value for c in LONG_COLUMNS]
+        others = sum(
+            header.sectionSize(c)
+            for c in range(self.model.columnCount())
+            if c not in long and not header.isSectionHidden(c)
+        )
+        room = self.table.viewport().width() - others
+        least = header.minimumSectionSize()
+        floors = {c: max(least, self._needs[c][0]) for c in long}
+        wants = {c: max(floors[c], self._needs[c][1]) for c in long}
+        widths = dict(floors)
+        extra = room - sum(floors.values())
+        if extra > 0:
+            lacking = sum(wants[c] - floors[c] for c in long)
+            if lacking >= extra:
+                for c in long:
+                    widths[c] += (extra * (wants[c] - floors[c])) // max(lacking, 1)
+            else:
+                widths = dict(wants)
+                for c in long:
+                    widths[c] += (extra - lacking) // len(long)
+            widths[long[-1]] += room - sum(widths.values())  # what rounding left
+        for c in long:
+            if header.sectionSize(c) != widths[c]:
+                header.resizeSection(c, widths[c])
 
     # --- loading --------------------------------------------------------------------------
 
