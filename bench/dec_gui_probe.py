@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -436,7 +437,7 @@ class Journeys:
         self.step(
             screen,
             "ouvrir l'état de frais",
-            lambda: workspace.open_editor(detail.statement),
+            lambda: workspace.open_editor(detail.statement) if detail.statement else None,
             lambda: workspace.editor is not None and workspace.editor.statement is not None,
         )
         editor = workspace.editor
@@ -464,7 +465,7 @@ class Journeys:
         if not editor.read_only:
             self.step(screen, "enregistrer", editor.save, lambda: bool(saved))
         for step in (Step.TRAVEL, Step.MEALS_NIGHTS):
-            self.step(screen, f"étape « {step.name.lower()} »", lambda s=step: editor.go_to(s))
+            self.step(screen, f"étape « {step.name.lower()} »", partial(editor.go_to, step))
         self.step(screen, "récapitulatif et pièces", lambda: editor.go_to(Step.RECAP))
         self.shot(shots, "intervenant-recap")
         self.step(screen, "fermer l'éditeur", workspace._on_editor_closed)
@@ -525,7 +526,7 @@ class Journeys:
             self.step(
                 screen,
                 f"trier : {column.name.lower()}",
-                lambda c=column: pane.table.sortByColumn(c.value, Qt.SortOrder.DescendingOrder),
+                partial(pane.table.sortByColumn, column.value, Qt.SortOrder.DescendingOrder),
                 queue_answered,
             )
         self.step(screen, "rechercher un nom", lambda: pane.filters.search.setText("Martin"))
@@ -565,7 +566,7 @@ class Journeys:
         run_until(self.app, lambda: work.session.count() > 0, 30)
         for number in range(work.tabs.count()):
             title = work.tabs.tabText(number).replace("&", "")
-            self.step(screen, f"onglet {title}", lambda n=number: work.tabs.setCurrentIndex(n))
+            self.step(screen, f"onglet {title}", partial(work.tabs.setCurrentIndex, number))
             self.shot(shots, f"{screen}-assignment-{number}")
         if work.session.count() > 1:
             self.step(screen, "autre session", lambda: work.session.setCurrentIndex(1))
@@ -593,7 +594,7 @@ class Journeys:
             self.step(
                 screen,
                 "sélectionner une mission",
-                lambda: tree.setCurrentItem(tree.topLevelItem(0)),
+                lambda: tree.setCurrentItem(tree.topLevelItem(0)),  # type: ignore[arg-type]
             )
         self.log_out(screen)
 
@@ -608,7 +609,7 @@ class Journeys:
         assert isinstance(work, AdministrationWorkspace)
         for number in range(work.tabs.count()):
             title = work.tabs.tabText(number).replace("&", "")
-            self.step(screen, f"onglet {title}", lambda n=number: work.tabs.setCurrentIndex(n))
+            self.step(screen, f"onglet {title}", partial(work.tabs.setCurrentIndex, number))
             self.shot(shots, f"admin-{number}")
         self.step(screen, "actualiser", work.refresh)
         self.step(screen, "onglet états de frais", lambda: tabs.setCurrentIndex(0))
@@ -630,7 +631,7 @@ def screens(shots: Path | None, size: tuple[int, int], profile: bool = False) ->
     from client.ui.main_window import MainWindow
     from client.ui.tasks import TaskRunner
 
-    keyring.set_keyring(NullKeyring())
+    keyring.set_keyring(NullKeyring())  # type: ignore[no-untyped-call]
     app = QApplication.instance() or QApplication(sys.argv)
     started = time.perf_counter()
     with DemoServer() as server:
