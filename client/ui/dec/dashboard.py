@@ -97,6 +97,7 @@ class ChartBox(QFrame):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setAccessibleName(self._title)
             self._room_layout.addWidget(plot)
+            plot.show()  # at once: a box already shown would only show it a turn later
             self._plot = plot
         return self._plot
 

@@ -719,6 +719,9 @@ def test_the_dashboard_draws_and_exports(qtbot: Any, desk: DecWorkstation, tmp_p
     assert dashboard.statement_count == 8
     assert board.status_model.rowCount() >= 2
     assert len(board.by_status.plot.getPlotItem().items) == 1
+    # Drawn one per turn of the event loop, every chart is there and shown once loaded.
+    for box in (board.by_status, board.by_type, board.by_exam, board.progress):
+        assert box.plot.isVisible() and box.plot.getPlotItem().items
     assert "à valider" in board.figures.text()
     path = tmp_path / "statuts.csv"
     board.by_status.export_to(path)
