@@ -18,10 +18,18 @@ from server_stub.notifications.models import OptOut, OutboxMessage
 from server_stub.payment.models import PaymentBatch, PaymentPart, PaymentTransfer
 from server_stub.recovery.models import PasswordReset
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
+from server_stub.referential.models import (
+    AdjacentCommuneChange,
+    AnomalyThresholdValue,
+    DebtorAccount,
+    ReturnReasonEntry,
+)
 from server_stub.statements.models import AuditEntry, Statement
 from server_stub.tariff_versions.models import TariffVersion
 
 __all__ = [
+    "AdjacentCommuneChange",
+    "AnomalyThresholdValue",
     "Assignment",
     "AuditEntry",
     "AuditEvent",
@@ -33,6 +41,7 @@ __all__ = [
     "Competence",
     "Convocation",
     "ConvocationLetter",
+    "DebtorAccount",
     "DocumentEvent",
     "DocumentFile",
     "Exam",
@@ -49,6 +58,7 @@ __all__ = [
     "PaymentPart",
     "PaymentTransfer",
     "RateLimitCounter",
+    "ReturnReasonEntry",
     "Run",
     "ServiceRecord",
     "Statement",

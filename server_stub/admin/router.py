@@ -1,16 +1,33 @@
 """/admin: accounts (search, create, roles, deactivation, unlocking, a new temporary password
-with its letter) and the audit log, for administrators only."""
+with its letter), the audit log and the reference data the académie owns (Référentiel), for
+administrators only."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Response, status
+from fastapi import Depends, Path, Query, Response, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from server_stub.admin import service
-from server_stub.admin.schemas import AccountIn, AccountOut, ActiveIn, AuditEventOut, RolesIn
+from server_stub.admin import referential, service
+from server_stub.admin.schemas import (
+    AccountIn,
+    AccountOut,
+    ActiveIn,
+    AdjacentCommunesOut,
+    AdjacentPairIn,
+    AdjacentPairOut,
+    AuditEventOut,
+    DebtorIn,
+    DebtorOut,
+    ReturnReasonChangeIn,
+    ReturnReasonIn,
+    ReturnReasonOut,
+    RolesIn,
+    ThresholdsIn,
+    ThresholdsOut,
+)
 from server_stub.auth.access import Place, Policy, Resource, Scope, office
 from server_stub.auth.models import Role, User
 from server_stub.core.deps import AppSettings, DbSession
@@ -36,6 +53,7 @@ def _account(session: Session, item_id: int) -> tuple[User, Place] | None:
 
 ACCOUNT = Resource("user", "Ce compte n'existe pas.", _account)
 Account = Annotated[User, ADMINISTRATORS.reach(ACCOUNT)]
+ReasonCode = Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_]+$")]
 
 
 class AccountCreated(BaseModel):
@@ -129,3 +147,92 @@ def audit_log(
         until=until,
         limit=limit,
     )
+
+
+# --- the académie's reference data (Référentiel) ---------------------------------------------
+
+
+@router.get("/reference/adjacent-communes")
+def adjacent_communes(scope: Administrator, session: DbSession) -> AdjacentCommunesOut:
+    """The pairs of communes the académie declared adjacent or not, against the packaged
+    list (DOMAIN §5: no travel costs between adjacent communes)."""
+    return referential.adjacent_communes(session)
+
+
+@router.get("/reference/adjacent-communes/pair")
+def adjacent_pair(
+    scope: Administrator,
+    session: DbSession,
+    insee_a: Annotated[QueryText, Query(max_length=10)],
+    insee_b: Annotated[QueryText, Query(max_length=10)],
+) -> AdjacentPairOut:
+    """Whether two communes are adjacent now, and by whose choice."""
+    return referential.adjacent_pair(session, insee_a, insee_b)
+
+
+@router.put("/reference/adjacent-communes")
+def set_adjacent(body: AdjacentPairIn, scope: Administrator, session: DbSession) -> AdjacentPairOut:
+    """Declares two communes adjacent or not; null: as the packaged list (audited)."""
+    return referential.set_adjacent(session, scope.user, body)
+
+
+@router.get("/reference/return-reasons")
+def return_reasons(scope: Administrator, session: DbSession) -> list[ReturnReasonOut]:
+    """Every return reason, deactivated ones too, with how many statements used each."""
+    return referential.return_reasons(session)
+
+
+@router.post("/reference/return-reasons", status_code=status.HTTP_201_CREATED)
+def add_return_reason(
+    body: ReturnReasonIn, scope: Administrator, session: DbSession
+) -> ReturnReasonOut:
+    """A new return reason offered to the DEC; its code is unique (audited)."""
+    return referential.add_return_reason(session, scope.user, body)
+
+
+@router.put("/reference/return-reasons/{code}")
+def change_return_reason(
+    code: ReasonCode, body: ReturnReasonChangeIn, scope: Administrator, session: DbSession
+) -> ReturnReasonOut:
+    """A reason's text, or whether it is offered to the DEC (audited)."""
+    return referential.change_return_reason(session, scope.user, code, body)
+
+
+@router.delete("/reference/return-reasons/{code}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_return_reason(code: ReasonCode, scope: Administrator, session: DbSession) -> None:
+    """Removes a reason the académie added and no statement used; else deactivate it."""
+    referential.remove_return_reason(session, scope.user, code)
+
+
+@router.get("/reference/anomaly-thresholds")
+def anomaly_thresholds(scope: Administrator, session: DbSession) -> ThresholdsOut:
+    """The thresholds of the anomalies the DEC sees, with their packaged values."""
+    return referential.thresholds(session)
+
+
+@router.put("/reference/anomaly-thresholds")
+def change_anomaly_thresholds(
+    body: ThresholdsIn, scope: Administrator, session: DbSession, settings: AppSettings
+) -> ThresholdsOut:
+    """Sets thresholds (null: the packaged value) and computes every statement's anomalies
+    again (audited)."""
+    return referential.change_thresholds(session, settings, scope.user, body)
+
+
+@router.get("/reference/debtor-account")
+def debtor_account(scope: Administrator, session: DbSession) -> DebtorOut:
+    """The account payment files are paid from: the académie's, else the settings' one."""
+    return referential.debtor(session)
+
+
+@router.put("/reference/debtor-account")
+def change_debtor_account(body: DebtorIn, scope: Administrator, session: DbSession) -> DebtorOut:
+    """The académie's paying account, IBAN and BIC checked (audited); the next SEPA file is
+    paid from it."""
+    return referential.change_debtor(session, scope.user, body)
+
+
+@router.delete("/reference/debtor-account")
+def reset_debtor_account(scope: Administrator, session: DbSession) -> DebtorOut:
+    """Back to the account the server settings name (audited)."""
+    return referential.reset_debtor(session, scope.user)

@@ -105,9 +105,11 @@ def approve_move(clean_only: bool = False) -> BulkMove:
     return BulkMove(Action.APPROVE, {"status": Status.APPROVED.value}, clean_only=clean_only)
 
 
-def return_move(reason: str) -> BulkMove:
+def return_move(reason: str, code: str | None = None) -> BulkMove:
     return BulkMove(
-        Action.RETURN, {"status": Status.RETURNED.value, "reason": reason}, reason=reason
+        Action.RETURN,
+        {"status": Status.RETURNED.value, "reason": reason, "return_reason": code},
+        reason=reason,
     )
 
 

@@ -722,3 +722,13 @@ def convened(session: Session, mission_ids: Collection[int]) -> list[RowMapping]
         .order_by(Convocation.mission_id, User.last_name, User.first_name)
     )
     return list(session.execute(query).mappings())
+
+
+def return_reason_uses(session: Session) -> dict[str, int]:
+    """How many statements were last returned with each of the académie's reason codes."""
+    query = (
+        select(Statement.return_reason, func.count())
+        .where(Statement.return_reason.is_not(None))
+        .group_by(Statement.return_reason)
+    )
+    return {code: count for code, count in session.execute(query).all() if code is not None}

@@ -7,10 +7,7 @@ of their centres (service done); see `auth.access`. No `from __future__ import a
 FastAPI reads the access declarations of the signatures as objects.
 """
 
-import functools
 import re
-import tomllib
-from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Response, status
@@ -43,6 +40,7 @@ from server_stub.dec.schemas import (
     QueuePage,
     ReasonIn,
     ReferenceLists,
+    ReturnIn,
     ReturnReason,
     ServiceCorrectionIn,
     ServiceDoneIn,
@@ -54,6 +52,7 @@ from server_stub.reference import repository as ref_repository
 from server_stub.reference import schemas as ref
 from server_stub.reference.models import ExamSession, Mission
 from server_stub.reference.repository import MISSION, SESSION
+from server_stub.referential import values as referential
 from server_stub.rules.anomalies import ANOMALY_LABELS, AnomalyCode
 from server_stub.rules.model import MissionType
 from server_stub.statements import anomalies, vocabulary
@@ -182,16 +181,11 @@ def status_kinds(_: Staff) -> list[StatusKindOut]:
     ]
 
 
-@functools.cache
-def _return_reasons() -> tuple[ReturnReason, ...]:
-    text = resources.files("server_stub.dec").joinpath("return_reasons.toml").read_text("utf-8")
-    return tuple(ReturnReason.model_validate(r) for r in tomllib.loads(text)["reasons"])
-
-
 @router.get("/return-reasons")
-def return_reasons(_: Staff) -> list[ReturnReason]:
-    """Common reasons for returning a statement (an académie setting)."""
-    return list(_return_reasons())
+def return_reasons(_: Staff, session: DbSession) -> list[ReturnReason]:
+    """Common reasons for returning a statement: the académie's, as its administrator keeps
+    them (the active ones)."""
+    return [ReturnReason(code=r.code, label=r.label) for r in referential.return_reasons(session)]
 
 
 @router.get("/reference-lists")
@@ -206,7 +200,7 @@ def reference_lists(scope: Staff, session: DbSession) -> ReferenceLists:
         centres=[ref.CentreOut.model_validate(r) for r in ref_repository.centres(session)],
         anomaly_kinds=anomaly_kinds(scope),
         status_kinds=status_kinds(scope),
-        return_reasons=return_reasons(scope),
+        return_reasons=return_reasons(scope, session),
     )
 
 
@@ -250,14 +244,22 @@ def approve_statements(
 
 @router.post("/statements/return", responses=_RESUMABLE)
 def return_statements(
-    body: ReasonIn,
+    body: ReturnIn,
     scope: Staff,
     session: DbSession,
     settings: AppSettings,
     key: IdempotencyKey,
 ) -> BulkResult:
-    """Sends the statements back to their intervenants with one reason (they read it)."""
-    move = actions.return_move(body.reason)
+    """Sends the statements back to their intervenants with one reason (they read it), and
+    the code of the académie's reason it was chosen from, if any."""
+    if body.reason_code is not None:
+        offered = {r.code for r in referential.return_reasons(session)}
+        if body.reason_code not in offered:
+            message = (
+                "Ce motif de retour n'existe pas ou n'est plus proposé : choisissez-en un autre."
+            )
+            raise InvalidInput(message, fields={"reason_code": message})
+    move = actions.return_move(body.reason, body.reason_code)
     return _bulk(
         actions.bulk_move(
             session,

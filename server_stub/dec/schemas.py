@@ -122,6 +122,13 @@ class ReasonIn(WireIn):
     _reason = field_validator("reason")(_required_text)
 
 
+class ReturnIn(ReasonIn):
+    reason_code: Annotated[str | None, Field(max_length=40)] = Field(
+        default=None,
+        description="Le code du motif de retour de l'académie choisi, s'il y en a un.",
+    )
+
+
 class UncancelIn(WireIn):
     statements: Refs
     reason: Annotated[str | None, Field(max_length=1000)] = None

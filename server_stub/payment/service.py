@@ -25,7 +25,7 @@ from server_stub.core.settings import Settings
 from server_stub.dec import actions
 from server_stub.dec.schemas import StatementRef
 from server_stub.payment import acknowledgement, camt, planning, repository, settling, target2
-from server_stub.payment.config import Debtor, debtor
+from server_stub.payment.config import Debtor, debtor, example_debtor
 from server_stub.payment.models import BatchStatus, Channel, PaymentBatch
 from server_stub.payment.payroll import payroll_csv
 from server_stub.payment.schemas import (
@@ -40,6 +40,7 @@ from server_stub.payment.sepa import Transfer, credit_transfer_file
 from server_stub.payment.summary import BatchSummary, ExamLine, summary_pdf
 from server_stub.people.service import financial_documents
 from server_stub.reference.models import ExamSession
+from server_stub.referential import values as referential
 from server_stub.rules.french import format_date
 from server_stub.rules.model import MissionType, Part
 from server_stub.rules.money import format_euros
@@ -58,18 +59,36 @@ BATCH_LABELS = {
 _NOT_FOUND = "Ce lot de paiement est introuvable."
 
 
-def paying_account(account: Debtor | None = None) -> Debtor:
+def paying_account(session: Session, account: Debtor | None = None) -> Debtor:
     """The académie's account (or `account`, the demo's when none is configured), unless it is
-    still the example one of the shipped file."""
-    account = account or debtor()
+    still the example one of the shipped file: the one its administrator set (Référentiel),
+    else the one the server settings name."""
+    account = account or configured_debtor(session)
     if account.example:
         raise PaymentNotConfigured(
             "Le compte payeur de l'académie n'est pas configuré : c'est encore le compte "
             f"d'exemple ({account.iban[:4]} … {account.iban[-4:]}). Aucun fichier de paiement "
             "ne peut être produit tant que l'administrateur n'a pas renseigné le compte du "
-            "comptable de l'académie (fichier IMAGIN_PAYMENT_DEBTOR_FILE)."
+            "comptable de l'académie (Administration, onglet Référentiel, ou fichier "
+            "IMAGIN_PAYMENT_DEBTOR_FILE des réglages du serveur)."
         )
     return account
+
+
+def configured_debtor(session: Session) -> Debtor:
+    """The debtor account in force: the académie's (stored), else the settings' one."""
+    stored = referential.debtor_account(session)
+    if stored is None:
+        return debtor()
+    return Debtor(
+        name=stored.name,
+        iban=stored.iban,
+        bic=stored.bic,
+        initiating_party=stored.initiating_party,
+        source=referential.ACADEMIE_SOURCE,
+        sepa_schema=stored.sepa_schema,
+        example=stored.iban == example_debtor().iban,
+    )
 
 
 def _local_day(moment: dt.datetime | None) -> dt.date | None:
@@ -209,7 +228,7 @@ def create_batch(
     part of the same statement goes. With the figures "Préparer" announced, the batch is made
     only if they are still those. `scheduled_on`: the day of a batch created on schedule
     (payment/scheduled.py), one per office and day."""
-    paying_account(account)
+    paying_account(session, account)
     actor = scope.user
     planned = _planned(session, settings, scope, body)
     found_plan, excluded, office = planned.plan, list(planned.excluded), planned.office
@@ -555,7 +574,7 @@ def sepa_file(
     if not transfers:
         raise Conflict("Ce lot ne comporte aucun virement : il n'a pas de fichier SEPA.")
     reference = batch.reference
-    account = paying_account(account)
+    account = paying_account(session, account)
     document = credit_transfer_file(
         account,
         message_id=f"IMAGIN-{reference}",
@@ -600,7 +619,7 @@ def summary_file(session: Session, settings: Settings, batch: PaymentBatch) -> t
         ),
         key=lambda line: (line.exam, line.mission_type),
     )
-    account = paying_account()
+    account = paying_account(session)
     document = summary_pdf(
         BatchSummary(
             academie=settings.academie,

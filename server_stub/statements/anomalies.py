@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server_stub.reference.communes import communes
+from server_stub.referential.values import anomaly_thresholds
 from server_stub.rules import anomalies as rules
 from server_stub.rules.model import MissionType, Residence
 from server_stub.statements import repository
@@ -198,8 +199,14 @@ def _trip_days(entry: EntryIn) -> set[dt.date]:
 
 
 def compute(
-    source: Source, entry: EntryIn, others: Mapping[dt.date, int], today: dt.date
+    source: Source,
+    entry: EntryIn,
+    others: Mapping[dt.date, int],
+    today: dt.date,
+    limits: rules.AnomalyThresholds | None = None,
 ) -> tuple[rules.Anomaly, ...]:
+    """The anomalies of one statement, with the académie's thresholds (`limits`; the packaged
+    ones when None)."""
     directory = communes()
     plain = entry_facts(entry, None)
     administrative = directory.get(source.administrative_residence or "")
@@ -234,11 +241,15 @@ def compute(
         documents_required=source.documents if source.status in DOCUMENTS_CHECKED else None,
         documents_present=source.received | source.attached,
     )
-    return rules.anomalies(facts)
+    return rules.anomalies(facts, limits)
 
 
 def _compute_all(
-    sources: Sequence[Source], today: dt.date, *, around: Collection[int] | None = None
+    session: Session,
+    sources: Sequence[Source],
+    today: dt.date,
+    *,
+    around: Collection[int] | None = None,
 ) -> dict[int, list[dict[str, str]]]:
     """The anomalies of every source; journeys are compared among the sources of each person.
 
@@ -252,6 +263,7 @@ def _compute_all(
             for day in _trip_days(entries[s.statement_id]):
                 journeys[s.user_id][day].append(s.statement_id)
     wanted = None if around is None else _linked(sources, journeys, around)
+    limits = anomaly_thresholds(session)
     result = {}
     for s in sources:
         if wanted is not None and s.statement_id not in wanted:
@@ -261,7 +273,9 @@ def _compute_all(
             for day, ids in journeys[s.user_id].items()
             if any(i != s.statement_id for i in ids)
         }
-        result[s.statement_id] = stored_form(compute(s, entries[s.statement_id], others, today))
+        result[s.statement_id] = stored_form(
+            compute(s, entries[s.statement_id], others, today, limits)
+        )
     return result
 
 
@@ -302,7 +316,7 @@ def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -
         known = {s.statement_id for s in sources}
         sources += [source_of(s) for i, s in held.items() if i not in known]
         sources = _with_attached(session, sources)
-        computed = _compute_all(sources, today, around=held.keys())
+        computed = _compute_all(session, sources, today, around=held.keys())
         for statement in statements:
             found = computed[statement.id]
             if found != list(statement.anomalies or []):
@@ -320,7 +334,7 @@ def refresh_people(session: Session, user_ids: Iterable[int], today: dt.date) ->
         return 0
     rows = repository.anomaly_sources_of_people(session, people)
     sources = _with_attached(session, [_source_of_row(row) for row in rows])
-    return _write(session, sources, _compute_all(sources, today))
+    return _write(session, sources, _compute_all(session, sources, today))
 
 
 def refresh_all(
@@ -340,7 +354,7 @@ def refresh_all(
         extra = repository.anomaly_sources_of_people(session, people)
         sources += [_source_of_row(r) for r in extra if r["id"] not in selected]
     sources = _with_attached(session, sources)
-    computed = _compute_all(sources, today)
+    computed = _compute_all(session, sources, today)
     return _write(session, [s for s in sources if s.statement_id in selected], computed)
 
 
@@ -352,7 +366,7 @@ def current(session: Session, statement: Statement, today: dt.date) -> list[dict
     if not any(s.statement_id == statement.id for s in sources):
         sources.append(source_of(statement))
     sources = _with_attached(session, sources)
-    computed = _compute_all(sources, today)
+    computed = _compute_all(session, sources, today)
     found = computed[statement.id]
     if _write(session, [s for s in sources if s.statement_id == statement.id], computed):
         set_committed_value(statement, "anomalies", found)
@@ -380,7 +394,7 @@ def foreseen(
         submitted_at=dt.datetime.combine(today, dt.time(12), tzinfo=PARIS),
         dec_corrected=False,
     )
-    return _compute_all([*sources, mine], today, around={statement.id})[statement.id]
+    return _compute_all(session, [*sources, mine], today, around={statement.id})[statement.id]
 
 
 def _write(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from server_stub.auth.models import User
 from server_stub.people.service import needs_financial_file
-from server_stub.reference.communes import adjacent_pairs, communes
+from server_stub.reference.communes import communes
+from server_stub.referential.values import adjacent_pairs
 from server_stub.rules import model as rules
 from server_stub.rules.model import MissionType
 from server_stub.statements import repository
@@ -139,13 +140,17 @@ def context_facts(
         others: Iterable[OtherMission] = book.others(statement, year)
     else:
         others = repository.active_missions_in_year(session, statement.user_id, year, statement.id)
-    return context_of(statement.id, mission, others)
+    return context_of(statement.id, mission, others, adjacent_pairs(session))
 
 
 def context_of(
-    statement_id: int, mission: MissionRow, others: Iterable[OtherMission]
+    statement_id: int,
+    mission: MissionRow,
+    others: Iterable[OtherMission],
+    adjacent: frozenset[frozenset[str]],
 ) -> rules.Context:
-    """The context of a statement from the person's other live missions of the year."""
+    """The context of a statement from the person's other live missions of the year, and the
+    académie's adjacent communes."""
     key = (mission.start_date, mission.start_time, statement_id)
     km_before = Decimal(0)
     elsewhere: set[dt.date] = set()
@@ -162,7 +167,7 @@ def context_of(
     return rules.Context(
         car_km_before=km_before,
         days_travelled_elsewhere=frozenset(elsewhere),
-        adjacent=adjacent_pairs(),
+        adjacent=adjacent,
     )
 
 

@@ -84,6 +84,9 @@ class Statement(Base):
     direct_indemnity: Mapped[Decimal | None] = mapped_column(Money)
 
     reason: Mapped[str | None] = mapped_column(Text)  # return or non-performance reason
+    # The code of the académie's return reason the DEC chose for its last return, if any: a
+    # reason in use is not deleted (referential/).
+    return_reason: Mapped[str | None] = mapped_column(String(40), index=True)
     saved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # What the intervenant certified on honour at validation (statements/certification.py):
     # {"at": ISO time, "texts": [the sentences ticked]}.

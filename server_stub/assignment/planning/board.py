@@ -37,8 +37,9 @@ from server_stub.assignment.service import TASK_KINDS, task_count
 from server_stub.assignment.solver import Limits, Reason, Slot, lot_sizes, school_key
 from server_stub.auth.models import Role, User
 from server_stub.reference import service as reference
-from server_stub.reference.communes import adjacent_pairs, communes
+from server_stub.reference.communes import communes
 from server_stub.reference.models import Centre, ExamSession
+from server_stub.referential.values import adjacent_pairs
 from server_stub.rules.french import plural
 from server_stub.rules.model import HalfDay, MissionType
 
@@ -257,7 +258,7 @@ def session_board(session: Session, exam_session: ExamSession, limits: Limits) -
     result.costs = EstimatedCosts(
         {uid: home_of(u) for uid, u in result.users.items()},
         {n.id: venue_of(n) for n in needs},
-        adjacent=adjacent_pairs(),
+        adjacent=adjacent_pairs(session),
     )
     return result
 
@@ -274,7 +275,9 @@ def need_board(session: Session, row: Need, users: Iterable[User], limits: Limit
         if user_id in b.users:
             b.decisions[(user_id, paper_id)] = (decided_at, f"{first} {last}" if first else None)
     b.costs = EstimatedCosts(
-        {u.id: home_of(u) for u in people}, {row.id: venue_of(row)}, adjacent=adjacent_pairs()
+        {u.id: home_of(u) for u in people},
+        {row.id: venue_of(row)},
+        adjacent=adjacent_pairs(session),
     )
     return b
 

@@ -102,6 +102,42 @@ CALLS: dict[str, Callable[[TwoOffices], Call]] = {
     "POST /admin/tariffs/{file}/versions": lambda w: Call(
         "/admin/tariffs/meetings/versions", _MEETINGS
     ),
+    "GET /admin/reference/adjacent-communes": lambda w: Call("/admin/reference/adjacent-communes"),
+    "GET /admin/reference/adjacent-communes/pair": lambda w: Call(
+        "/admin/reference/adjacent-communes/pair", params={"insee_a": "80021", "insee_b": "80489"}
+    ),
+    "PUT /admin/reference/adjacent-communes": lambda w: Call(
+        "/admin/reference/adjacent-communes",
+        {"insee_a": "80021", "insee_b": "80489", "adjacent": True},
+    ),
+    "GET /admin/reference/return-reasons": lambda w: Call("/admin/reference/return-reasons"),
+    "POST /admin/reference/return-reasons": lambda w: Call(
+        "/admin/reference/return-reasons", {"code": "SIGNATURE", "label": "Signez l'état."}
+    ),
+    "PUT /admin/reference/return-reasons/{code}": lambda w: Call(
+        "/admin/reference/return-reasons/OTHER", {"label": "Autre motif.", "active": True}
+    ),
+    # A packaged reason is deactivated, never deleted: the administrator is answered 409.
+    "DELETE /admin/reference/return-reasons/{code}": lambda w: Call(
+        "/admin/reference/return-reasons/OTHER"
+    ),
+    "GET /admin/reference/anomaly-thresholds": lambda w: Call(
+        "/admin/reference/anomaly-thresholds"
+    ),
+    "PUT /admin/reference/anomaly-thresholds": lambda w: Call(
+        "/admin/reference/anomaly-thresholds", {"km_ratio": "1.8"}
+    ),
+    "GET /admin/reference/debtor-account": lambda w: Call("/admin/reference/debtor-account"),
+    "PUT /admin/reference/debtor-account": lambda w: Call(
+        "/admin/reference/debtor-account",
+        {
+            "name": "Agent comptable",
+            "iban": "FR7630004000031234567890143",
+            "sepa_schema": "pain.001.001.09",
+        },
+    ),
+    # None set yet: back to the settings' account is answered 404 to the administrator.
+    "DELETE /admin/reference/debtor-account": lambda w: Call("/admin/reference/debtor-account"),
     "POST /dec/people/{user_id}/temporary-password": lambda w: Call(
         f"/dec/people/{w.ids['user_id']}/temporary-password"
     ),
@@ -468,6 +504,18 @@ MATRIX: dict[str, Statuses] = {
     "GET /admin/tariffs":                                     ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
     "POST /admin/tariffs/{file}/preview":                     ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
     "POST /admin/tariffs/{file}/versions":                    ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  201),
+    "GET /admin/reference/adjacent-communes":                 ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "GET /admin/reference/adjacent-communes/pair":            ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "PUT /admin/reference/adjacent-communes":                 ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "GET /admin/reference/return-reasons":                    ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "POST /admin/reference/return-reasons":                   ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  201),
+    "PUT /admin/reference/return-reasons/{code}":             ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "DELETE /admin/reference/return-reasons/{code}":          ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  409),
+    "GET /admin/reference/anomaly-thresholds":                ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "PUT /admin/reference/anomaly-thresholds":                ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "GET /admin/reference/debtor-account":                    ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "PUT /admin/reference/debtor-account":                    ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  200),
+    "DELETE /admin/reference/debtor-account":                 ( 401,  401,  401,  403,  403,  403,  403,  403,  403,  404),
     "POST /dec/people/{user_id}/temporary-password":          ( 401,  401,  401,  403,  403,  403,  403,  200,  404,  200),
     "GET /dec/people/{user_id}/payments/{year}":              ( 401,  401,  401,  403,  403,  403,  403,  200,  404,  200),
     "GET /tariffs":                                           ( 401,  401,  401,  200,  200,  200,  200,  200,  200,  200),
