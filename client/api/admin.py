@@ -1,10 +1,12 @@
 """The administrator's endpoints as Python calls (blocking, Qt-free): accounts (search, create,
 role with its offices or centres, unlock, deactivate, a new temporary password with its
-letter), the audit log, the offices' rules and the tariffs' versions."""
+letter), the audit log, the offices' rules, the tariffs' versions and the reference data the
+académie owns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from pydantic import TypeAdapter
 
@@ -12,16 +14,22 @@ from client.api.admin_models import (
     Account,
     AccountCreated,
     AccountIn,
+    AdjacentCommunes,
+    AdjacentPair,
     AuditEvent,
     AuditFilters,
+    DebtorAccount,
+    DebtorAccountIn,
     OfficeSession,
     OfficeSettings,
     OfficeSettingsIn,
+    ReturnReasonEntry,
     RolesIn,
     TariffAdded,
     TariffFile,
     TariffPreview,
     TariffVersionIn,
+    Thresholds,
 )
 from client.api.client import ImaginClient
 from client.api.models import Role
@@ -30,6 +38,8 @@ _ACCOUNTS = TypeAdapter(list[Account])
 _EVENTS = TypeAdapter(list[AuditEvent])
 _SESSIONS = TypeAdapter(list[OfficeSession])
 _TARIFFS = TypeAdapter(list[TariffFile])
+_REASONS = TypeAdapter(list[ReturnReasonEntry])
+REFERENCE = "/admin/reference"
 
 AUDIT_MAX = 1000  # the most events the server answers at once
 
@@ -145,3 +155,65 @@ class AdminApi:
             "POST", f"/admin/tariffs/{file}/versions", json=body.model_dump(mode="json")
         )
         return self.client._parse(TariffAdded, response)
+
+    # --- the académie's reference data ----------------------------------------------------
+
+    def adjacent_communes(self) -> AdjacentCommunes:
+        response = self.client._call("GET", f"{REFERENCE}/adjacent-communes")
+        return self.client._parse(AdjacentCommunes, response)
+
+    def adjacent_pair(self, insee_a: str, insee_b: str) -> AdjacentPair:
+        response = self.client._call(
+            "GET",
+            f"{REFERENCE}/adjacent-communes/pair",
+            params={"insee_a": insee_a, "insee_b": insee_b},
+        )
+        return self.client._parse(AdjacentPair, response)
+
+    def set_adjacent(self, insee_a: str, insee_b: str, adjacent: bool | None) -> AdjacentPair:
+        """Two communes adjacent or not; None: as the list shipped with IMAG'IN."""
+        body = {"insee_a": insee_a, "insee_b": insee_b, "adjacent": adjacent}
+        response = self.client._call("PUT", f"{REFERENCE}/adjacent-communes", json=body)
+        return self.client._parse(AdjacentPair, response)
+
+    def return_reasons(self) -> list[ReturnReasonEntry]:
+        response = self.client._call("GET", f"{REFERENCE}/return-reasons")
+        return self.client._parse_list(_REASONS, response)
+
+    def add_return_reason(self, code: str, label: str) -> ReturnReasonEntry:
+        body = {"code": code, "label": label}
+        response = self.client._call("POST", f"{REFERENCE}/return-reasons", json=body)
+        return self.client._parse(ReturnReasonEntry, response)
+
+    def change_return_reason(self, code: str, label: str, active: bool) -> ReturnReasonEntry:
+        body = {"label": label, "active": active}
+        response = self.client._call("PUT", f"{REFERENCE}/return-reasons/{code}", json=body)
+        return self.client._parse(ReturnReasonEntry, response)
+
+    def remove_return_reason(self, code: str) -> None:
+        self.client._call("DELETE", f"{REFERENCE}/return-reasons/{code}")
+
+    def anomaly_thresholds(self) -> Thresholds:
+        response = self.client._call("GET", f"{REFERENCE}/anomaly-thresholds")
+        return self.client._parse(Thresholds, response)
+
+    def change_anomaly_thresholds(self, values: dict[str, Decimal | None]) -> Thresholds:
+        """The thresholds named (None: back to the value shipped with IMAG'IN)."""
+        body = {name: None if value is None else str(value) for name, value in values.items()}
+        response = self.client._call("PUT", f"{REFERENCE}/anomaly-thresholds", json=body)
+        return self.client._parse(Thresholds, response)
+
+    def debtor_account(self) -> DebtorAccount:
+        response = self.client._call("GET", f"{REFERENCE}/debtor-account")
+        return self.client._parse(DebtorAccount, response)
+
+    def change_debtor_account(self, body: DebtorAccountIn) -> DebtorAccount:
+        response = self.client._call(
+            "PUT", f"{REFERENCE}/debtor-account", json=body.model_dump(mode="json")
+        )
+        return self.client._parse(DebtorAccount, response)
+
+    def reset_debtor_account(self) -> DebtorAccount:
+        """Back to the account the server settings name."""
+        response = self.client._call("DELETE", f"{REFERENCE}/debtor-account")
+        return self.client._parse(DebtorAccount, response)

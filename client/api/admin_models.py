@@ -161,3 +161,69 @@ class TariffAdded(Wire):
     version: TariffVersion
     recomputed: int
     validated_kept: int
+
+
+# --- the académie's reference data (Référentiel) ---------------------------------------------
+
+
+class AdjacentPair(Wire):
+    insee_a: str
+    name_a: str
+    insee_b: str
+    name_b: str
+    adjacent: bool  # in force
+    packaged: bool  # in the list shipped with IMAG'IN
+    changed: bool  # the académie's choice
+    changed_at: dt.datetime | None = None
+    changed_by: str | None = None
+
+
+class AdjacentCommunes(Wire):
+    packaged_count: int
+    count: int
+    changes: list[AdjacentPair]
+
+
+class ReturnReasonEntry(Wire):
+    code: str
+    label: str
+    active: bool
+    packaged_label: str | None  # None: added by the académie
+    uses: int
+
+
+class Threshold(Wire):
+    name: str
+    label: str
+    unit: str
+    value: Decimal
+    packaged: Decimal
+    changed: bool
+    changed_at: dt.datetime | None = None
+    changed_by: str | None = None
+
+
+class Thresholds(Wire):
+    thresholds: list[Threshold]
+    refreshed: int | None = None
+
+
+class DebtorAccount(Wire):
+    name: str
+    iban: str
+    bic: str | None
+    initiating_party: str
+    sepa_schema: str
+    schemas: list[str]
+    academie: bool
+    example: bool
+    changed_at: dt.datetime | None = None
+    changed_by: str | None = None
+
+
+class DebtorAccountIn(BaseModel):
+    name: str
+    iban: str
+    bic: str | None = None
+    initiating_party: str | None = None
+    sepa_schema: str

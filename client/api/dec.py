@@ -147,10 +147,18 @@ class DecApi:
         return self._bulk("/dec/statements/approve", body, key)
 
     def return_(
-        self, statements: Sequence[StatementRef], reason: str, *, key: str | None = None
+        self,
+        statements: Sequence[StatementRef],
+        reason: str,
+        *,
+        reason_code: str | None = None,
+        key: str | None = None,
     ) -> BulkResult:
-        """Sends the statements back to their intervenants, who read `reason`."""
-        body = {"statements": _refs(statements), "reason": reason}
+        """Sends the statements back to their intervenants, who read `reason`; `reason_code`:
+        the académie's reason it was chosen from, if any."""
+        body: dict[str, Any] = {"statements": _refs(statements), "reason": reason}
+        if reason_code is not None:
+            body["reason_code"] = reason_code
         return self._bulk("/dec/statements/return", body, key)
 
     def cancel(

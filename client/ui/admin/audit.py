@@ -45,6 +45,12 @@ ACTIONS = {
     "PASSWORD_RESET": "Mot de passe réinitialisé",
     "OFFICE_SETTINGS": "Règles d'un bureau",
     "TARIFF_VERSION_ADDED": "Nouvelle version de tarif",
+    "ADJACENT_COMMUNES": "Communes limitrophes",
+    "RETURN_REASON_ADDED": "Motif de retour ajouté",
+    "RETURN_REASON_CHANGED": "Motif de retour modifié",
+    "RETURN_REASON_REMOVED": "Motif de retour supprimé",
+    "ANOMALY_THRESHOLDS": "Seuils des anomalies",
+    "DEBTOR_ACCOUNT": "Compte payeur",
 }
 TARGETS = {
     "user": "Compte",
@@ -53,6 +59,10 @@ TARGETS = {
     "mission": "Mission",
     "session": "Session",
     "tariff": "Tarif",
+    "adjacent_communes": "Communes limitrophes",
+    "return_reason": "Motif de retour",
+    "anomaly_thresholds": "Seuils des anomalies",
+    "debtor_account": "Compte payeur",
 }
 # The names of the details' keys the log's readers meet most; any other is shown as it is.
 DETAIL_KEYS = {
@@ -71,6 +81,14 @@ DETAIL_KEYS = {
     "source": "Source",
     "values": "Valeurs",
     "recomputed": "États de frais recalculés",
+    "adjacent": "Limitrophes",
+    "packaged": "Dans la liste fournie",
+    "label": "Texte",
+    "active": "Proposé à la DEC",
+    "code": "Code",
+    "name": "Titulaire",
+    "iban": "IBAN",
+    "bic": "BIC",
 }
 # The earliest day a date field offers; shown as « — », it means no bound.
 NO_DAY = QDate(2000, 1, 1)

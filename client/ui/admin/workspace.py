@@ -1,6 +1,7 @@
 """Administration: the administrator's workspace, in tabs: Comptes (accounts), Journal (the
-audit log, read only), Bureaux (the offices' rules) and Tarifs (the tariffs' versions). Each tab
-is started the first time it is shown."""
+audit log, read only), Bureaux (the offices' rules), Tarifs (the tariffs' versions) and
+Référentiel (the reference data the académie owns). Each tab is started the first time it is
+shown."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from client.ui import app_style
 from client.ui.admin.accounts import AccountsPage
 from client.ui.admin.audit import AuditPage
 from client.ui.admin.offices import OfficesPage
+from client.ui.admin.reference import ReferencePage
 from client.ui.admin.tariffs import TariffsPage
 from client.ui.context import AppContext
 
@@ -31,6 +33,7 @@ class AdministrationWorkspace(QWidget):
         self.audit = AuditPage(ctx)
         self.offices = OfficesPage(ctx)
         self.tariffs = TariffsPage(ctx)
+        self.reference = ReferencePage(ctx)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName(self.tr("Administration"))
@@ -38,6 +41,7 @@ class AdministrationWorkspace(QWidget):
         self.tabs.addTab(self.audit, self.tr("&Journal"))
         self.tabs.addTab(self.offices, self.tr("&Bureaux"))
         self.tabs.addTab(self.tariffs, self.tr("&Tarifs"))
+        self.tabs.addTab(self.reference, self.tr("&Référentiel"))
         self._started: set[int] = set()
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._on_tab)
@@ -51,13 +55,17 @@ class AdministrationWorkspace(QWidget):
         self.accounts.changed.connect(lambda _a: self._stale.add(1))
         self.offices.saved.connect(lambda _o: self._stale.add(1))
         self.tariffs.added.connect(lambda _v: self._stale.add(1))
+        self.reference.changed.connect(lambda: self._stale.add(1))
+        # The help pane follows the section shown within the Référentiel.
+        self.reference.nav.currentRowChanged.connect(lambda _r: self.page_changed.emit())
         layout = QVBoxLayout(self)
         app_style.page_margins(layout)
         layout.addWidget(app_style.page_title(self.tr("Administration")))
         layout.addWidget(
             app_style.page_subtitle(
                 self.tr(
-                    "Comptes et rôles, journal des actions, règles des bureaux de la DEC, tarifs."
+                    "Comptes et rôles, journal des actions, règles des bureaux de la DEC, tarifs, "
+                    "données de référence de l'académie."
                 )
             )
         )
@@ -73,7 +81,7 @@ class AdministrationWorkspace(QWidget):
 
     def refresh(self) -> None:
         page = self.tabs.currentWidget()
-        if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage):
+        if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage | ReferencePage):
             page.refresh()
 
     def maybe_close(self) -> bool:
@@ -83,7 +91,7 @@ class AdministrationWorkspace(QWidget):
         if index < 0:
             return
         page = self.tabs.widget(index)
-        if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage):
+        if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage | ReferencePage):
             if index not in self._started:
                 self._started.add(index)
                 self._stale.discard(index)

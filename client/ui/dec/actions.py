@@ -467,6 +467,9 @@ class ApprovalDialog(QDialog):
         return set(self.summary.clean_ids) if self.leave_out.isChecked() else None
 
 
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # a common reason's code, in the choice's items
+
+
 class ReasonDialog(QDialog):
     """One reason for many statements: chosen from the académie's list, or typed."""
 
@@ -491,6 +494,7 @@ class ReasonDialog(QDialog):
             self.choice.setItemData(
                 self.choice.count() - 1, reason.label, Qt.ItemDataRole.ToolTipRole
             )
+            self.choice.setItemData(self.choice.count() - 1, reason.code, CODE_ROLE)
         self.choice.currentIndexChanged.connect(self.on_choice)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName(self.tr("Motif"))
@@ -526,6 +530,12 @@ class ReasonDialog(QDialog):
     @property
     def reason(self) -> str:
         return self.text.toPlainText().strip()
+
+    @property
+    def reason_code(self) -> str | None:
+        """The académie's reason the text was chosen from (it may have been edited since)."""
+        code = self.choice.currentData(CODE_ROLE)
+        return str(code) if code else None
 
     def on_choice(self, _index: int) -> None:
         label = self.choice.currentData()

@@ -598,8 +598,14 @@ class QueuePane(QWidget):
     def approve(self, rows: Sequence[DecQueueRow]) -> ChunkedAction | None:
         return self.run_bulk(self.tr("Validation"), lambda refs: self.api.approve(refs), rows)
 
-    def return_(self, rows: Sequence[DecQueueRow], reason: str) -> ChunkedAction | None:
-        return self.run_bulk(self.tr("Renvoi"), lambda refs: self.api.return_(refs, reason), rows)
+    def return_(
+        self, rows: Sequence[DecQueueRow], reason: str, code: str | None = None
+    ) -> ChunkedAction | None:
+        return self.run_bulk(
+            self.tr("Renvoi"),
+            lambda refs: self.api.return_(refs, reason, reason_code=code),
+            rows,
+        )
 
     def cancel(self, rows: Sequence[DecQueueRow], reason: str) -> ChunkedAction | None:
         return self.run_bulk(
@@ -636,10 +642,10 @@ class QueuePane(QWidget):
         prompt: str,
         reasons: Sequence[ReturnReason],
         required: bool,
-        then: Callable[[str], object],
+        then: Callable[[str, str | None], object],
     ) -> None:
         dialog = ReasonDialog(title, prompt, reasons, required=required, parent=self)
-        dialog.accepted.connect(lambda: then(dialog.reason))
+        dialog.accepted.connect(lambda: then(dialog.reason, dialog.reason_code))
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
         self.dialog = dialog
         dialog.open()
@@ -660,7 +666,7 @@ class QueuePane(QWidget):
                 self.tr("Renvoyer {0}. L'intervenant lira ce motif :").format(self._count(rows)),
                 self.return_reasons,
                 True,
-                lambda reason: self.return_(rows, reason),
+                lambda reason, code: self.return_(rows, reason, code),
             )
 
     def on_cancel(self) -> None:
@@ -673,7 +679,7 @@ class QueuePane(QWidget):
                 ),
                 [],
                 True,
-                lambda reason: self.cancel(rows, reason),
+                lambda reason, _code: self.cancel(rows, reason),
             )
 
     def on_uncancel(self) -> None:
@@ -686,7 +692,7 @@ class QueuePane(QWidget):
                 ),
                 [],
                 False,
-                lambda reason: self.uncancel(rows, reason or None),
+                lambda reason, _code: self.uncancel(rows, reason or None),
             )
 
     def on_detail_action(self, key: str) -> None:
