@@ -435,8 +435,9 @@ ADMINISTRATOR = "martine.leroux"
 
 
 def admin_screens(http: Any, runner: Any, work: Path, folder: Path) -> list[Path]:
-    """Administration's tabs (accounts, audit log, offices, tariffs), the new-account dialog and
-    a new tariff version previewed, as the demonstration's administrator sees them."""
+    """Administration's tabs (accounts, audit log, offices, tariffs, reference data), the
+    new-account dialog and a new tariff version previewed, as the demonstration's administrator
+    sees them."""
     if not _module_exists("client.ui.admin"):
         log.warning("client.ui.admin not there yet: its screenshots are skipped")
         return []
@@ -493,6 +494,18 @@ def admin_screens(http: Any, runner: Any, work: Path, folder: Path) -> list[Path
         wait_until(lambda: offices.bar.isVisible())
         wait_until(lambda: not runner.busy)
         written.append(save(window, folder, "admin-offices"))
+        # The Référentiel on its thresholds, one of them changed by the académie.
+        workspace.tabs.setCurrentWidget(workspace.reference)
+        reference = workspace.reference
+        reference.nav.setCurrentRow(2)
+        thresholds = reference.thresholds
+        wait_until(lambda: "km_ratio" in thresholds.edits)
+        wait_until(lambda: thresholds.edits["km_ratio"].isVisible())
+        thresholds.edits["km_ratio"].setText("1,5")
+        thresholds.save()
+        wait_until(lambda: reference.bar.isVisible())
+        wait_until(lambda: not runner.busy)
+        written.append(save(window, folder, "admin-reference"))
         workspace.tabs.setCurrentIndex(1)
         wait_until(lambda: workspace.audit.model.rowCount() > 1)
         workspace.audit.view.selectRow(0)

@@ -305,28 +305,28 @@ def remove_return_reason(session: Session, actor: User, code: str) -> None:
 # name → (label, unit, lowest, highest, whole number)
 _THRESHOLDS: dict[str, tuple[str, str, Decimal, Decimal, bool]] = {
     "half_day_minutes": (
-        "Durée d'une demi-journée d'oral (candidats × minutes au-delà : anomalie)",
+        "Durée d'une demi-journée d'oral",
         "minutes",
         Decimal(30),
         Decimal(720),
         True,
     ),
     "km_ratio": (
-        "Kilométrage déclaré : rapport à deux fois la distance à vol d'oiseau",
+        "Kilométrage : rapport à l'aller-retour à vol d'oiseau",
         "fois",
         Decimal(1),
         Decimal(10),
         False,
     ),
     "km_excess": (
-        "Kilométrage déclaré : écart au-delà duquel il est signalé",
+        "Kilométrage : écart signalé au-delà de",
         "km",
         Decimal("0.01"),
         Decimal(1000),
         False,
     ),
     "night_near_home_km": (
-        "Nuitée signalée quand la résidence est à moins de",
+        "Nuitée signalée si la résidence est à moins de",
         "km",
         Decimal("0.01"),
         Decimal(1000),

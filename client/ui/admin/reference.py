@@ -490,7 +490,7 @@ class ThresholdsSection(_Section):
         self.shown: Thresholds | None = None
         self.grid = QGridLayout()
         self.grid.setColumnStretch(3, 1)
-        self.grid.setColumnMinimumWidth(0, 420)
+        self.grid.setColumnMinimumWidth(0, 380)
         self.save_button = QPushButton(self.tr("&Enregistrer les seuils"))
         self.packaged_button = QPushButton(self.tr("Revenir aux valeurs &fournies"))
         self.save_button.clicked.connect(self.save)

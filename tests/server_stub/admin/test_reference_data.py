@@ -336,8 +336,8 @@ def test_a_lower_kilometre_ratio_flags_a_statement_it_let_pass(
     assert codes(other_process) == ["KM_EXCESSIVE"]
     [event] = _audit(client, admin, "ANOMALY_THRESHOLDS")
     assert event["summary"] == (
-        "Seuils des anomalies modifiés : Kilométrage déclaré : rapport à deux fois la distance "
-        "à vol d'oiseau : 1,6 → 1,4 fois."
+        "Seuils des anomalies modifiés : Kilométrage : rapport à l'aller-retour à vol "
+        "d'oiseau : 1,6 → 1,4 fois."
     )
     # Back to the packaged value (null): the anomaly goes.
     back = _ok(client.put(f"{API}/anomaly-thresholds", json={"km_ratio": None}, headers=admin))
