@@ -364,7 +364,8 @@ class ReasonsSection(_Section):
         self._show_selected()
 
     def load(self, select: str | None = None) -> None:
-        chosen = select or (self.selected().code if self.selected() else None)
+        shown = self.selected()
+        chosen = select or (shown.code if shown is not None else None)
         Op(self, self.api.return_reasons, bar=self.bar, latest="reasons").on_success(
             lambda rows: self.show_reasons(rows, chosen)
         ).run(self.ctx.runner)
@@ -661,9 +662,10 @@ class DebtorSection(_Section):
             (self.tr("É&metteur :"), self.party, "initiating_party"),
             (self.tr("&Version SEPA :"), self.schema, "sepa_schema"),
         )
-        for number_, (text, widget, field) in enumerate(rows):
-            form.addWidget(_labelled(text, widget), number_, 0)
-            form.addWidget(widget, number_, 1)
+        rows_: tuple[tuple[str, QWidget, str], ...] = rows
+        for number_, (text, editor, field) in enumerate(rows_):
+            form.addWidget(_labelled(text, editor), number_, 0)
+            form.addWidget(editor, number_, 1)
             form.addWidget(self.error_label(field), number_, 2)
         form.setColumnMinimumWidth(1, 340)
         form.setColumnStretch(2, 1)

@@ -48,6 +48,9 @@ SCHEMA_OF = {
     "client.api.assignment_models.IssueResult": "IssueOut",
     "client.api.admin_models.AuditEvent": "AuditEventOut",
     "client.api.admin_models.OfficeSession": "SessionOut",
+    "client.api.admin_models.ReturnReasonEntry": "ReturnReasonOut",
+    "client.api.admin_models.DebtorAccount": "DebtorOut",
+    "client.api.admin_models.DebtorAccountIn": "DebtorIn",
 }
 # What is not JSON on the wire, or only the client's own base.
 NOT_ON_THE_WIRE = {

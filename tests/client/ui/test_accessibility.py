@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QListView,
     QPlainTextEdit,
     QTabBar,
     QTabWidget,
@@ -246,10 +247,13 @@ def visible_texts(top: QWidget) -> list[str]:
             texts += [widget.tabText(i) for i in range(widget.count())]
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
-            texts += [
-                str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-                for c in range(model.columnCount())
-            ]
+            if isinstance(widget, QListView):  # a list has no header: its items are its words
+                texts += [str(model.index(r, 0).data() or "") for r in range(model.rowCount())]
+            else:
+                texts += [
+                    str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+                    for c in range(model.columnCount())
+                ]
         if isinstance(widget, QWidget) and widget.toolTip():
             texts.append(widget.toolTip())
     return [t.replace("&", "") for t in texts if t]
