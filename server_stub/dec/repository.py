@@ -85,8 +85,11 @@ def sort_columns(sort: QueueSort) -> list[Any]:
     """The ordering of a sort, made total by the statement's id (keyset paging needs it)."""
     columns: dict[QueueSort, list[Any]] = {
         QueueSort.ID: [],
-        QueueSort.INTERVENANT: [User.last_name, User.first_name],
-        QueueSort.START_DATE: [Mission.start_date],
+        # A person's statements, then a mission's, are together: each sort walks an index
+        # (users by name then statements by person; missions by date then their statements)
+        # and only ever sorts the handful of statements of one person or one mission.
+        QueueSort.INTERVENANT: [User.last_name, User.first_name, User.id],
+        QueueSort.START_DATE: [Mission.start_date, Mission.id],
         QueueSort.TOTAL: [Statement.total],
         QueueSort.STATUS: [_status_rank()],
     }
@@ -105,6 +108,7 @@ def _queue_query() -> AnySelect:
             Statement.anomaly_codes,
             Statement.dec_corrected,
             Statement.payment_batch_id,
+            Statement.user_id,
             User.first_name,
             User.last_name,
             User.login,
@@ -216,8 +220,8 @@ def sort_key(sort: QueueSort, row: Mapping[Any, Any]) -> list[Any]:
     """The values of a row's sort key, as `queue_page` expects them back."""
     values: dict[QueueSort, list[Any]] = {
         QueueSort.ID: [],
-        QueueSort.INTERVENANT: [row["last_name"], row["first_name"]],
-        QueueSort.START_DATE: [row["start_date"]],
+        QueueSort.INTERVENANT: [row["last_name"], row["first_name"], row["user_id"]],
+        QueueSort.START_DATE: [row["start_date"], row["mission_id"]],
         QueueSort.TOTAL: [row["total"]],
         QueueSort.STATUS: [row["status_rank"]],
     }

@@ -44,16 +44,15 @@ def _decode(cursor: str, sort: QueueSort, descending: bool) -> list[Any]:
             raise ValueError("cursor of another sort")
         key = list(data["k"])
         *values, last_id = key
-        if not isinstance(last_id, int) or isinstance(last_id, bool):
-            raise ValueError("id")
+        _integer(last_id)
         typed: list[Any]
         match sort:
             case QueueSort.ID:
                 typed = []
             case QueueSort.INTERVENANT:
-                typed = [str(values[0]), str(values[1])]
+                typed = [str(values[0]), str(values[1]), _integer(values[2])]
             case QueueSort.START_DATE:
-                typed = [dt.date.fromisoformat(values[0])]
+                typed = [dt.date.fromisoformat(values[0]), _integer(values[1])]
             case QueueSort.TOTAL:
                 typed = [Decimal(values[0]).quantize(Decimal("0.01"))]
             case QueueSort.STATUS:
@@ -71,6 +70,12 @@ def _decode(cursor: str, sort: QueueSort, descending: bool) -> list[Any]:
         UnicodeDecodeError,
     ):
         raise InvalidInput(_BAD_CURSOR, fields={"cursor": _BAD_CURSOR}) from None
+
+
+def _integer(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("integer")
+    return value
 
 
 def queue(

@@ -79,7 +79,7 @@ def sort_value(row: dict[str, Any], sort: str) -> Any:
     values = {
         "id": (),
         "intervenant": (row["intervenant"].split(" ", 1)[1], row["intervenant"].split(" ", 1)[0]),
-        "start_date": (row["start_date"],),
+        "start_date": (row["start_date"], row["mission_id"]),  # a mission's together
         "total": (Decimal(row["total"]),),
         "status": (order.index(row["status"]),),
     }
