@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
     RowMapping,
+    any_,
     case,
+    cast,
     func,
     insert,
     or_,
@@ -288,46 +293,78 @@ _SETTLE_FROM_ARRAYS = text(
 )
 
 
-def set_parts_payment(
-    session: Session,
-    pay: Mapping[int, PartPayment],
-    travel: Mapping[int, PartPayment],
-) -> list[RowMapping]:
-    """The payment state of the pay part (`pay`: statement id → state) and of the travel part
-    of statements, each statement written once whatever the number of its parts; its version
-    moves by one per part, as with any change. Answers, in id order, where each statement and
-    its parts stand now (UPDATE ... RETURNING): one UPDATE per combination of states and
-    thousand statements."""
-    combinations: dict[tuple[PartPayment | None, PartPayment | None], list[int]] = {}
-    for statement_id in sorted(pay.keys() | travel.keys()):
-        key = (pay.get(statement_id), travel.get(statement_id))
-        combinations.setdefault(key, []).append(statement_id)
+def _among(session: Session, column: Any, ids: Collection[int]) -> Iterator[ColumnElement[bool]]:
+    """`column` among `ids`, in id order: on PostgreSQL one condition, the ids sent as one array
+    (= ANY, found by index); on SQLite, IN lists of a thousand."""
+    ordered = sorted(ids)
+    if not ordered:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield column == any_(cast(ordered, ARRAY(Integer)))
+        return
+    for start in range(0, len(ordered), 1000):
+        yield column.in_(ordered[start : start + 1000])
+
+
+def payment_states(session: Session, ids: Collection[int]) -> list[RowMapping]:
+    """Where statements and their parts stand (id order), locked until the transaction ends
+    (PostgreSQL `FOR UPDATE`; SQLite's one writer holds the database already)."""
     found: list[RowMapping] = []
-    for (pay_state, travel_state), ids in combinations.items():
-        values: dict[str, Any] = {}
-        if pay_state is not None:
-            values["pay_payment"] = pay_state.value
-        if travel_state is not None:
-            values["travel_payment"] = travel_state.value
-        values["version"] = Statement.version + len(values)
-        for start in range(0, len(ids), 1000):
-            statement = (
-                update(Statement)
-                .where(Statement.id.in_(ids[start : start + 1000]))
-                .values(values)
-                .returning(
-                    Statement.id,
-                    Statement.status,
-                    Statement.version,
-                    Statement.pay_total,
-                    Statement.travel_total,
-                    Statement.pay_payment,
-                    Statement.travel_payment,
-                )
-                .execution_options(synchronize_session=False)
+    for among in _among(session, Statement.id, ids):
+        query = (
+            select(
+                Statement.id,
+                Statement.user_id,
+                Statement.status,
+                Statement.version,
+                Statement.pay_total,
+                Statement.travel_total,
+                Statement.pay_payment,
+                Statement.travel_payment,
             )
-            found += session.execute(statement).mappings()
-    return sorted(found, key=lambda row: int(row["id"]))
+            .where(among)
+            .order_by(Statement.id)
+            .with_for_update()
+        )
+        found += session.execute(query).mappings()
+    return found
+
+
+def write_payment_states(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Each statement's new payment state, status and version ({id, pay_payment,
+    travel_payment, status, version}), each statement written once. PostgreSQL: one UPDATE
+    joined to the rows sent as arrays (unnest); SQLite, in process: the driver's executemany
+    of the UPDATE by id."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _STATES_FROM_ARRAYS,
+            {
+                "ids": [r["id"] for r in rows],
+                "pay": [r["pay_payment"] for r in rows],
+                "travel": [r["travel_payment"] for r in rows],
+                "statuses": [r["status"] for r in rows],
+                "versions": [r["version"] for r in rows],
+            },
+        )
+        return
+    session.connection().exec_driver_sql(
+        "UPDATE statements SET pay_payment = ?, travel_payment = ?, status = ?, version = ? "
+        "WHERE id = ?",
+        [(r["pay_payment"], r["travel_payment"], r["status"], r["version"], r["id"]) for r in rows],
+    )
+
+
+# As _SETTLE_FROM_ARRAYS: the ANY lets the planner find the statements by primary key.
+_STATES_FROM_ARRAYS = text(
+    "UPDATE statements SET pay_payment = state.pay_payment, "
+    "travel_payment = state.travel_payment, status = state.status, version = state.version "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:pay AS varchar[]), CAST(:travel AS varchar[]), "
+    "CAST(:statuses AS varchar[]), CAST(:versions AS integer[])) "
+    "AS state(id, pay_payment, travel_payment, status, version) "
+    "WHERE statements.id = state.id AND statements.id = ANY(CAST(:ids AS integer[]))"
+)
 
 
 def count_open_parts(session: Session, batch_id: int) -> int:
@@ -343,13 +380,12 @@ def payees(session: Session, batch_id: int) -> list[int]:
 
 
 def mark_people_paid(session: Session, user_ids: Collection[int], at: dt.datetime) -> None:
-    """`last_paid` moves forward only (a batch paid late does not hide a later payment)."""
-    people = sorted(user_ids)
-    for start in range(0, len(people), 1000):
-        chunk = people[start : start + 1000]
+    """`last_paid` moves forward only (a batch paid late does not hide a later payment).
+    PostgreSQL: one UPDATE of the people sent as an array."""
+    for among in _among(session, User.id, user_ids):
         session.execute(
             update(User)
-            .where(User.id.in_(chunk), or_(User.last_paid.is_(None), User.last_paid < at))
+            .where(among, or_(User.last_paid.is_(None), User.last_paid < at))
             .values(last_paid=at)
             .execution_options(synchronize_session=False)
         )
@@ -378,15 +414,11 @@ def rejections(session: Session, user_ids: Collection[int]) -> dict[int, dt.date
 def flagged_for_financial_file(session: Session, user_ids: Collection[int]) -> set[int]:
     """Those of these people with a live statement flagged for their financial file: a payment
     renews it (the other anomalies do not depend on payment)."""
-    ids = sorted(user_ids)
     found: set[int] = set()
-    for start in range(0, len(ids), 1000):
+    for among in _among(session, Statement.user_id, user_ids):
         query = (
             select(Statement.user_id)
-            .where(
-                Statement.user_id.in_(ids[start : start + 1000]),
-                Statement.anomaly_codes.like("% FINANCIAL_FILE %"),
-            )
+            .where(among, Statement.anomaly_codes.like("% FINANCIAL_FILE %"))
             .distinct()
         )
         found.update(session.scalars(query))

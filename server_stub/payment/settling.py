@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session
 from server_stub.auth.models import User
 from server_stub.core import clock
 from server_stub.core.settings import Settings
-from server_stub.dec import actions
 from server_stub.dec import repository as dec_repository
-from server_stub.dec.schemas import StatementRef
 from server_stub.notifications import outbox
+from server_stub.notifications.kinds import Kind
 from server_stub.payment import planning, repository
 from server_stub.payment.models import BatchStatus, Channel, PaymentBatch
 from server_stub.rules.french import format_date
@@ -95,21 +94,56 @@ def settle(
     for part, answer in chosen:
         side = pay if part["part"] == Part.PAY.value else travel
         side[part["statement_id"]] = PartPayment.PAID if answer.paid else PartPayment.REJECTED
-    states = repository.set_parts_payment(session, pay, travel)
-    complete = [s for s in states if _all_paid(s) and Status(s["status"]) is Status.IN_PAYMENT]
+    # Each statement is written once: its parts' states, and Payé when every part with an
+    # amount is paid; its version moves by one per part and one for the move, as it would
+    # change by change.
+    states = repository.payment_states(session, pay.keys() | travel.keys())
+    rows: list[dict[str, Any]] = []
+    complete: list[Mapping[Any, Any]] = []
+    for state in states:
+        row = {
+            "id": state["id"],
+            "pay_payment": state["pay_payment"],
+            "travel_payment": state["travel_payment"],
+            "pay_total": state["pay_total"],
+            "travel_total": state["travel_total"],
+            "status": state["status"],
+            "version": state["version"],
+        }
+        for side, column in ((pay, "pay_payment"), (travel, "travel_payment")):
+            if state["id"] in side:
+                row[column] = side[state["id"]].value
+                row["version"] += 1
+        if Status(state["status"]) is Status.IN_PAYMENT and _all_paid(row):
+            row["status"] = Status.PAID.value
+            row["version"] += 1
+            complete.append(state)
+        rows.append(row)
+    repository.write_payment_states(session, rows)
     last_day = max((a.on for _, a in chosen if a.paid), default=None)
+    today = clock.today(settings)
+    now = clock.now()
+    paid_reason = f"Payé le {format_date(last_day or today)} : lot {batch.reference} ({source})."
+    done = {s["id"] for s in complete}
+    dec_repository.audit_many(
+        session,
+        [
+            {
+                "statement_id": s["id"],
+                "actor_id": actor.id,
+                "at": now,
+                "action": Action.MARK_PAID.value,
+                "from_status": s["status"],
+                "to_status": Status.PAID.value,
+                "reason": paid_reason,
+            }
+            for s in complete
+        ]
+        + _part_entries(actor, batch, chosen, done, source, now),
+    )
+    # Each owner of a statement Payé is told, once for all of theirs.
     if complete:
-        move = actions.BulkMove(
-            Action.MARK_PAID,
-            {"status": Status.PAID.value},
-            reason=(
-                f"Payé le {format_date(last_day or clock.today(settings))} : lot "
-                f"{batch.reference} ({source})."
-            ),
-        )
-        refs = [StatementRef(id=s["id"]) for s in complete]
-        actions.bulk_move(session, settings, actor, refs, move, offices=None, commit=False)
-    _audit_parts(session, actor, batch, chosen, {s["id"] for s in complete}, source)
+        outbox.about_payment(session, Kind.PAYMENT_SENT, sorted(done), today)
     # The people whose transfer the bank rejected are told, in this transaction (statutory).
     # A line the payroll rejected is the DEC's to correct (the person has nothing to change):
     # it is audited on the statement and sent again, without asking them for their account.
@@ -156,18 +190,17 @@ def _parts_with_amount(state: Mapping[Any, Any]) -> list[Part]:
     return parts
 
 
-def _audit_parts(
-    session: Session,
+def _part_entries(
     actor: User,
     batch: PaymentBatch,
     chosen: Sequence[tuple[Mapping[Any, Any], Answer]],
     complete: set[int],
     source: str,
-) -> None:
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
     """An entry for each part paid on a statement that stays in payment, and for each part
-    rejected (the statement's own move to Payé is audited by the move)."""
-    now = clock.now()
-    rows = []
+    rejected (the statement's own move to Payé has its own entry)."""
+    rows: list[dict[str, Any]] = []
     for part, answer in chosen:
         name = Part(part["part"])
         label = planning.PART_LABELS[name]
@@ -197,4 +230,4 @@ def _audit_parts(
                 "reason": reason,
             }
         )
-    dec_repository.audit_many(session, rows)
+    return rows
