@@ -11,11 +11,13 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     RowMapping,
+    String,
     any_,
     case,
     cast,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from server_stub.auth.access import Place, Resource
 from server_stub.auth.models import User
+from server_stub.core.bulk import id_array, json_rows
 from server_stub.payment.models import Channel, PaymentBatch, PaymentPart, PaymentTransfer
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import PartPayment, Statement, Status
@@ -244,20 +247,16 @@ def open_parts(session: Session, batch_id: int) -> list[dict[str, Any]]:
 
 def settle_parts(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Each part's answer: {id, status, settled_on, settled_reference, return_code,
-    return_reason}. PostgreSQL: one UPDATE joined to the answers sent as arrays (unnest);
+    return_reason}. PostgreSQL: one UPDATE joined to the answers sent as one JSON document;
     SQLite, in process: the driver's executemany of the UPDATE by id."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            _SETTLE_FROM_ARRAYS,
+            _SETTLE_FROM_JSON,
             {
-                "ids": [r["id"] for r in rows],
-                "statuses": [r["status"] for r in rows],
-                "days": [r["settled_on"] for r in rows],
-                "refs": [r["settled_reference"] for r in rows],
-                "codes": [r["return_code"] for r in rows],
-                "reasons": [r["return_reason"] for r in rows],
+                "rows": json_rows(rows, _SETTLED_COLUMNS),
+                "ids": id_array(r["id"] for r in rows),
             },
         )
         return
@@ -280,15 +279,23 @@ def settle_parts(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     )
 
 
-# A bank statement's thousands of answers in one statement. The ANY lets the planner find the
-# parts by primary key, not by reading every batch's (its plan checked by a test).
-_SETTLE_FROM_ARRAYS = text(
+_SETTLED_COLUMNS = (
+    "id",
+    "status",
+    "settled_on",
+    "settled_reference",
+    "return_code",
+    "return_reason",
+)
+# A bank statement's thousands of answers in one statement (core/bulk.py). The ANY lets the
+# planner find the parts by primary key, not by reading every batch's (its plan checked by a
+# test).
+_SETTLE_FROM_JSON = text(
     "UPDATE payment_parts SET status = answer.status, settled_on = answer.settled_on, "
     "settled_reference = answer.settled_reference, return_code = answer.return_code, "
     "return_reason = answer.return_reason "
-    "FROM unnest(CAST(:ids AS integer[]), CAST(:statuses AS varchar[]), CAST(:days AS date[]), "
-    "CAST(:refs AS varchar[]), CAST(:codes AS varchar[]), CAST(:reasons AS text[])) "
-    "AS answer(id, status, settled_on, settled_reference, return_code, return_reason) "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS answer(id integer, status varchar, "
+    "settled_on date, settled_reference varchar, return_code varchar, return_reason text) "
     "WHERE payment_parts.id = answer.id AND payment_parts.id = ANY(CAST(:ids AS integer[]))"
 )
 
@@ -300,7 +307,7 @@ def _among(session: Session, column: Any, ids: Collection[int]) -> Iterator[Colu
     if not ordered:
         return
     if session.get_bind().dialect.name == "postgresql":
-        yield column == any_(cast(ordered, ARRAY(Integer)))
+        yield column == any_(cast(literal(id_array(ordered), String()), ARRAY(Integer)))
         return
     for start in range(0, len(ordered), 1000):
         yield column.in_(ordered[start : start + 1000])
@@ -333,19 +340,18 @@ def payment_states(session: Session, ids: Collection[int]) -> list[RowMapping]:
 def write_payment_states(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Each statement's new payment state, status and version ({id, pay_payment,
     travel_payment, status, version}), each statement written once. PostgreSQL: one UPDATE
-    joined to the rows sent as arrays (unnest); SQLite, in process: the driver's executemany
+    joined to the rows sent as one JSON document; SQLite, in process: the driver's executemany
     of the UPDATE by id."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            _STATES_FROM_ARRAYS,
+            _STATES_FROM_JSON,
             {
-                "ids": [r["id"] for r in rows],
-                "pay": [r["pay_payment"] for r in rows],
-                "travel": [r["travel_payment"] for r in rows],
-                "statuses": [r["status"] for r in rows],
-                "versions": [r["version"] for r in rows],
+                "rows": json_rows(
+                    rows, ("id", "pay_payment", "travel_payment", "status", "version")
+                ),
+                "ids": id_array(r["id"] for r in rows),
             },
         )
         return
@@ -356,13 +362,12 @@ def write_payment_states(session: Session, rows: Sequence[Mapping[str, Any]]) ->
     )
 
 
-# As _SETTLE_FROM_ARRAYS: the ANY lets the planner find the statements by primary key.
-_STATES_FROM_ARRAYS = text(
+# As _SETTLE_FROM_JSON: the ANY lets the planner find the statements by primary key.
+_STATES_FROM_JSON = text(
     "UPDATE statements SET pay_payment = state.pay_payment, "
     "travel_payment = state.travel_payment, status = state.status, version = state.version "
-    "FROM unnest(CAST(:ids AS integer[]), CAST(:pay AS varchar[]), CAST(:travel AS varchar[]), "
-    "CAST(:statuses AS varchar[]), CAST(:versions AS integer[])) "
-    "AS state(id, pay_payment, travel_payment, status, version) "
+    "FROM json_to_recordset(CAST(:rows AS json)) AS state(id integer, pay_payment varchar, "
+    "travel_payment varchar, status varchar, version integer) "
     "WHERE statements.id = state.id AND statements.id = ANY(CAST(:ids AS integer[]))"
 )
 

@@ -1,6 +1,7 @@
-"""A bank statement's answers reach their parts by primary key, not by reading every part of
-every batch: on PostgreSQL the one UPDATE joined to the answers sent as arrays (unnest), on
-SQLite the UPDATE by id executed for each (an `EXPLAIN` of each, at a realistic size)."""
+"""A bank statement's answers reach their parts, then their statements, by primary key, not by
+reading every part of every batch nor every statement: on PostgreSQL the one UPDATE joined to
+the rows sent as one JSON document, on SQLite the UPDATE by id executed for each (an `EXPLAIN`
+of each, at a realistic size)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
+from server_stub.core.bulk import id_array, json_rows
 from server_stub.payment import repository
 from server_stub.payment.models import PaymentBatch, PaymentPart
 from tests.server_stub.dec.test_queue_plans import CONVOCATIONS, _fill, _nodes
@@ -58,16 +60,20 @@ def test_the_answers_reach_their_parts_by_primary_key(engine: Engine, db: Sessio
     _batches(db)
     ids = list(range(1, 2 * ANSWERS, 2))
     if engine.dialect.name == "postgresql":
-        plan: Any = db.execute(
-            text(f"EXPLAIN (FORMAT JSON) {repository._SETTLE_FROM_ARRAYS.text}"),
+        answers = [
             {
-                "ids": ids,
-                "statuses": ["PAID"] * len(ids),
-                "days": [dt.date(2026, 7, 3)] * len(ids),
-                "refs": [f"BQ{i}" for i in ids],
-                "codes": [None] * len(ids),
-                "reasons": [None] * len(ids),
-            },
+                "id": i,
+                "status": "PAID",
+                "settled_on": dt.date(2026, 7, 3),
+                "settled_reference": f"BQ{i}",
+                "return_code": None,
+                "return_reason": None,
+            }
+            for i in ids
+        ]
+        plan: Any = db.execute(
+            text(f"EXPLAIN (FORMAT JSON) {repository._SETTLE_FROM_JSON.text}"),
+            {"rows": json_rows(answers, repository._SETTLED_COLUMNS), "ids": id_array(ids)},
         ).scalar_one()
         nodes = _nodes(plan[0]["Plan"])
         scanned = {n.get("Relation Name") for n in nodes if n["Node Type"] == "Seq Scan"}
@@ -113,3 +119,60 @@ def test_the_answers_reach_their_parts_by_primary_key(engine: Engine, db: Sessio
         ("REJECTED", "AC04", "compte clôturé")
     }
     assert {(r[1], r[4], r[5]) for r in rows if r[0] % 4 == 3} == {("PAID", None, None)}
+
+
+def test_the_statements_new_states_reach_them_by_primary_key(engine: Engine, db: Session) -> None:
+    _fill(db)
+    ids = list(range(1, 2 * ANSWERS, 2))
+    before = {i: v for i, v in db.execute(text("SELECT id, version FROM statements"))}
+    states = [
+        {
+            "id": i,
+            "pay_payment": "PAID",
+            "travel_payment": "REJECTED" if i % 4 == 1 else None,
+            "status": "PAID" if i % 4 == 3 else "IN_PAYMENT",
+            "version": before[i] + 2,
+        }
+        for i in ids
+    ]
+    if engine.dialect.name == "postgresql":
+        plan: Any = db.execute(
+            text(f"EXPLAIN (FORMAT JSON) {repository._STATES_FROM_JSON.text}"),
+            {
+                "rows": json_rows(
+                    states, ("id", "pay_payment", "travel_payment", "status", "version")
+                ),
+                "ids": id_array(ids),
+            },
+        ).scalar_one()
+        nodes = _nodes(plan[0]["Plan"])
+        scanned = {n.get("Relation Name") for n in nodes if n["Node Type"] == "Seq Scan"}
+        assert "statements" not in scanned, nodes
+        assert any(n.get("Index Name") == "statements_pkey" for n in nodes), nodes
+        locking = db.execute(
+            text("EXPLAIN (FORMAT JSON) SELECT id FROM statements WHERE id = ANY(:ids)"),
+            {"ids": ids},
+        ).scalar_one()
+        assert "Seq Scan" not in {n["Node Type"] for n in _nodes(locking[0]["Plan"])}
+    else:
+        steps = [
+            row[-1]
+            for row in db.execute(
+                text(
+                    "EXPLAIN QUERY PLAN UPDATE statements SET pay_payment = 'PAID', "
+                    "travel_payment = NULL, status = 'PAID', version = 3 WHERE id = 1"
+                )
+            )
+        ]
+        assert any("INTEGER PRIMARY KEY" in step for step in steps), steps
+    repository.write_payment_states(db, states)
+    rows = db.execute(
+        text(
+            "SELECT id, pay_payment, travel_payment, status, version FROM statements "
+            "WHERE pay_payment IS NOT NULL ORDER BY id"
+        )
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        (s["id"], s["pay_payment"], s["travel_payment"], s["status"], s["version"]) for s in states
+    ]
+    assert len(repository.payment_states(db, ids)) == len(ids)
