@@ -242,7 +242,9 @@ def open_parts(session: Session, batch_id: int) -> list[dict[str, Any]]:
         )
         .order_by(PaymentPart.id)
     )
-    return [dict(row) for row in session.execute(query).mappings()]
+    result = session.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def settle_parts(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
