@@ -68,7 +68,9 @@ class Statement(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     convocation_id: Mapped[int] = mapped_column(ForeignKey("convocations.id"), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id")
+    )  # indexed with the id: ix_statements_user_id_id
     status: Mapped[Status] = mapped_column(String(16), default=Status.OPEN, index=True)
     status_before_cancel: Mapped[Status | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
