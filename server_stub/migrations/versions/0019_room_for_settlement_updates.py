@@ -7,8 +7,8 @@ written from now on; a `VACUUM FULL` gives the existing ones their room). The in
 statements by person alone is dropped: `ix_statements_user_id_id` (person, then id) serves
 every query it served, and each write of a statement wrote both.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-03
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
