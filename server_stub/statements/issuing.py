@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Integer, String, bindparam, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import Role, User
-from server_stub.core.database import UtcDateTime
 from server_stub.core.errors import InvalidInput
 from server_stub.reference.models import Convocation, Mission
 from server_stub.statements import repository
-from server_stub.statements.models import AuditEntry, Json, Statement, Status
+from server_stub.statements.models import Statement, Status
 from server_stub.statements.vocabulary import Recorded
 
 Issued = list[tuple[Convocation, Statement, bool]]
@@ -87,68 +85,5 @@ def issue_new(
     if not convocations:
         return 0
     session.flush()  # the missions and accounts the pairs name
-    connection = session.connection()
-    mission_ids = sorted({mission_id for mission_id, _ in convocations})
-    for start in range(0, len(convocations), _ROWS_PER_INSERT):
-        _insert_convocations(connection, convocations[start : start + _ROWS_PER_INSERT], now)
-    for start in range(0, len(mission_ids), _MISSIONS_PER_INSERT):
-        missions = mission_ids[start : start + _MISSIONS_PER_INSERT]
-        of_missions = Convocation.mission_id.in_(missions)
-        connection.execute(
-            insert(Statement).from_select(
-                ["convocation_id", "user_id", "status", "entry", "computation"],
-                select(
-                    Convocation.id,
-                    Convocation.user_id,
-                    literal(Status.OPEN, String()),
-                    literal({}, Json),
-                    literal({}, Json),
-                )
-                .where(of_missions)
-                .order_by(Convocation.id),
-            )
-        )
-        connection.execute(
-            insert(AuditEntry).from_select(
-                ["statement_id", "actor_id", "at", "action", "to_status"],
-                select(
-                    Statement.id,
-                    literal(actor.id if actor else None, Integer()),
-                    literal(now, UtcDateTime()),
-                    literal(Recorded.ISSUE, String()),
-                    literal(Status.OPEN, String()),
-                )
-                .join(Convocation, Convocation.id == Statement.convocation_id)
-                .where(of_missions)
-                .order_by(Statement.id),
-            )
-        )
+    repository.insert_new_convocations(session, convocations, actor.id if actor else None, now)
     return len(convocations)
-
-
-_ROWS_PER_INSERT = 10_000
-_FROM_ARRAYS = text(
-    "INSERT INTO convocations (mission_id, user_id, issued_at) "
-    "SELECT p.mission_id, p.user_id, :at "
-    "FROM unnest(CAST(:missions AS INTEGER[]), CAST(:users AS INTEGER[])) "
-    "WITH ORDINALITY AS p(mission_id, user_id, n) ORDER BY p.n"
-).bindparams(bindparam("at", type_=UtcDateTime()))
-_MISSIONS_PER_INSERT = 500
-
-
-def _insert_convocations(
-    connection: Connection, pairs: Sequence[tuple[int, int]], now: dt.datetime
-) -> None:
-    """One statement for many convocations: PostgreSQL reads them from two arrays, so the
-    statement stays small however many rows; SQLite's driver runs a prepared insert per row
-    in C, without a round trip."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(
-            _FROM_ARRAYS,
-            {"missions": [m for m, _ in pairs], "users": [u for _, u in pairs], "at": now},
-        )
-        return
-    connection.execute(
-        insert(Convocation),
-        [{"mission_id": m, "user_id": u, "issued_at": now} for m, u in pairs],
-    )

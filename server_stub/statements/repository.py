@@ -9,25 +9,31 @@ from decimal import Decimal
 from typing import Any, TypeVarTuple, cast
 
 from sqlalchemy import (
+    Connection,
+    Integer,
     Row,
     RowMapping,
     Select,
+    String,
     Table,
     bindparam,
     column,
     insert,
+    literal,
     literal_column,
     select,
     table,
+    text,
     update,
 )
 from sqlalchemy.orm import Session, joinedload
 
 from server_stub.auth.access import Place, Resource
 from server_stub.auth.models import User
-from server_stub.core.database import Base, read_rows
+from server_stub.core.database import Base, UtcDateTime, read_rows
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
-from server_stub.statements.models import AuditEntry, Statement, Status
+from server_stub.statements.models import AuditEntry, Json, Statement, Status
+from server_stub.statements.vocabulary import Recorded
 
 STATEMENTS = cast(Table, Statement.__table__)
 
@@ -496,4 +502,79 @@ def store_anomalies(
     session.execute(
         statement,
         [{"sid": i, "found": found, "codes": codes, "count": n} for i, found, codes, n in changes],
+    )
+
+
+def insert_new_convocations(
+    session: Session,
+    convocations: Sequence[tuple[int, int]],
+    actor_id: int | None,
+    now: dt.datetime,
+) -> None:
+    """Writes new convocations (mission id, person id), their open statements and the audit
+    trail of their issue by set-based statements: one per group of rows or missions, no round
+    trip per row."""
+    connection = session.connection()
+    mission_ids = sorted({mission_id for mission_id, _ in convocations})
+    for start in range(0, len(convocations), _ROWS_PER_INSERT):
+        _insert_convocations(connection, convocations[start : start + _ROWS_PER_INSERT], now)
+    for start in range(0, len(mission_ids), _MISSIONS_PER_INSERT):
+        missions = mission_ids[start : start + _MISSIONS_PER_INSERT]
+        of_missions = Convocation.mission_id.in_(missions)
+        connection.execute(
+            insert(Statement).from_select(
+                ["convocation_id", "user_id", "status", "entry", "computation"],
+                select(
+                    Convocation.id,
+                    Convocation.user_id,
+                    literal(Status.OPEN, String()),
+                    literal({}, Json),
+                    literal({}, Json),
+                )
+                .where(of_missions)
+                .order_by(Convocation.id),
+            )
+        )
+        connection.execute(
+            insert(AuditEntry).from_select(
+                ["statement_id", "actor_id", "at", "action", "to_status"],
+                select(
+                    Statement.id,
+                    literal(actor_id, Integer()),
+                    literal(now, UtcDateTime()),
+                    literal(Recorded.ISSUE, String()),
+                    literal(Status.OPEN, String()),
+                )
+                .join(Convocation, Convocation.id == Statement.convocation_id)
+                .where(of_missions)
+                .order_by(Statement.id),
+            )
+        )
+
+
+_ROWS_PER_INSERT = 10_000
+_FROM_ARRAYS = text(
+    "INSERT INTO convocations (mission_id, user_id, issued_at) "
+    "SELECT p.mission_id, p.user_id, :at "
+    "FROM unnest(CAST(:missions AS INTEGER[]), CAST(:users AS INTEGER[])) "
+    "WITH ORDINALITY AS p(mission_id, user_id, n) ORDER BY p.n"
+).bindparams(bindparam("at", type_=UtcDateTime()))
+_MISSIONS_PER_INSERT = 500
+
+
+def _insert_convocations(
+    connection: Connection, pairs: Sequence[tuple[int, int]], now: dt.datetime
+) -> None:
+    """One statement for many convocations: PostgreSQL reads them from two arrays, so the
+    statement stays small however many rows; SQLite's driver runs a prepared insert per row
+    in C, without a round trip."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            _FROM_ARRAYS,
+            {"missions": [m for m, _ in pairs], "users": [u for _, u in pairs], "at": now},
+        )
+        return
+    connection.execute(
+        insert(Convocation),
+        [{"mission_id": m, "user_id": u, "issued_at": now} for m, u in pairs],
     )
