@@ -12,9 +12,9 @@ from server_stub.core.deps import AppSettings, DbSession
 from server_stub.core.routing import api_router
 from server_stub.tariff_versions import service
 from server_stub.tariff_versions.schemas import (
-    AddedOut,
-    PreviewOut,
+    TariffAddedOut,
     TariffFileOut,
+    TariffPreviewOut,
     TariffVersionIn,
 )
 
@@ -36,7 +36,7 @@ def preview_version(
     scope: Administrator,
     session: DbSession,
     settings: AppSettings,
-) -> PreviewOut:
+) -> TariffPreviewOut:
     """What a new version would change, nothing stored: the statements not yet validated whose
     total it changes (old and new totals), and how many validated ones it leaves as they are."""
     return service.preview(session, settings, file, body)
@@ -49,7 +49,7 @@ def add_version(
     scope: Administrator,
     session: DbSession,
     settings: AppSettings,
-) -> AddedOut:
+) -> TariffAddedOut:
     """A new version effective from a day (audited): the version in force until then ends the
     day before; statements not yet validated of the period are computed again."""
     return service.add(session, settings, scope.user, file, body)

@@ -51,7 +51,7 @@ class StatementChangeOut(BaseModel):
     new_total: Decimal
 
 
-class PreviewOut(BaseModel):
+class TariffPreviewOut(BaseModel):
     file: str
     version: str
     valid_from: dt.date
@@ -59,7 +59,7 @@ class PreviewOut(BaseModel):
     validated_kept: int  # validated statements of the period, never computed again
 
 
-class AddedOut(BaseModel):
+class TariffAddedOut(BaseModel):
     version: TariffVersionOut
     recomputed: int
     validated_kept: int

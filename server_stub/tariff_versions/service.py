@@ -50,10 +50,10 @@ from server_stub.statements.vocabulary import Timing, dec_label
 from server_stub.tariff_versions import repository
 from server_stub.tariff_versions.models import TariffVersion
 from server_stub.tariff_versions.schemas import (
-    AddedOut,
-    PreviewOut,
     StatementChangeOut,
+    TariffAddedOut,
     TariffFileOut,
+    TariffPreviewOut,
     TariffVersionIn,
     TariffVersionOut,
 )
@@ -509,10 +509,12 @@ def _changes(session: Session, settings: Settings, new: Candidate, day: dt.date)
     return found
 
 
-def preview(session: Session, settings: Settings, stem: str, body: TariffVersionIn) -> PreviewOut:
+def preview(
+    session: Session, settings: Settings, stem: str, body: TariffVersionIn
+) -> TariffPreviewOut:
     new = candidate(session, stem, body)
     changes = _changes(session, settings, new, body.valid_from)
-    return PreviewOut(
+    return TariffPreviewOut(
         file=stem,
         version=str(new.raw["version"]),
         valid_from=body.valid_from,
@@ -523,7 +525,7 @@ def preview(session: Session, settings: Settings, stem: str, body: TariffVersion
 
 def add(
     session: Session, settings: Settings, actor: User, stem: str, body: TariffVersionIn
-) -> AddedOut:
+) -> TariffAddedOut:
     new = candidate(session, stem, body)
     changes = _changes(session, settings, new, body.valid_from)
     row = TariffVersion(
@@ -569,4 +571,4 @@ def add(
     )
     listed = next(f for f in catalogue(session) if f.file == stem)
     version = next(v for v in listed.versions if v.version == row.version)
-    return AddedOut(version=version, recomputed=len(changes), validated_kept=kept)
+    return TariffAddedOut(version=version, recomputed=len(changes), validated_kept=kept)
