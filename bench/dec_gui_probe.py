@@ -16,6 +16,12 @@ Then scripted journeys through the workstation, each action measured on its own 
 answer is shown (sort by intervenant, by amount, filter « À valider », search a name, open a
 statement, the dashboard, the payment tab): the worst stall of each is printed against a target
 of 50 ms (JOURNEY_TARGET_MS).
+
+`--only screens` runs every main screen's journey on the demo data, in an application made as
+`imagin` makes it (its style sheet, French), and ends with the actions over the target, their
+count and the worst. `--stacks` prints where the GUI thread was during each stall over the
+target (sampled from another thread); `--roles` runs some journeys only; `--demo-folder` keeps
+the demo data between runs for a quicker start.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -63,10 +71,13 @@ class Probe:
         self.busy: list[float] = []
         self._last = 0.0
         self._last_cpu = 0.0
+        self.stalls: list[tuple[float, list[tuple[str, ...]]]] = []
+        self.sampler: StackSampler | None = None
 
     def start(self) -> None:
         self.gaps = []
         self.busy = []
+        self.stalls = []
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self.timer.start()
@@ -77,6 +88,10 @@ class Probe:
     def _tick(self) -> None:
         now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append((now - self._last) * 1000 - TICK_MS)
+        if self.sampler is not None:
+            samples = self.sampler.take(self._last)
+            if self.gaps[-1] > JOURNEY_TARGET_MS:
+                self.stalls.append((self.gaps[-1], samples))
         self.busy.append((cpu - self._last_cpu) * 1000)
         self._last, self._last_cpu = now, cpu
 
@@ -91,6 +106,57 @@ class Probe:
     def p99(self) -> float:
         ordered = sorted(self.gaps)
         return ordered[int(0.99 * (len(ordered) - 1))] if ordered else 0.0
+
+
+class StackSampler:
+    """Where the GUI thread is while a tick is late: its Python stack, sampled from another
+    thread every few milliseconds once a tick is overdue (`--stacks`).
+
+    Time spent inside Qt shows as the Python frame that called into it (`processEvents` for
+    layout and painting, with any Python override of `data()`, `sizeHint()`... above it).
+    """
+
+    def __init__(self, probe: Probe, every: float = 0.003) -> None:
+        self.probe = probe
+        self.every = every
+        self.main = threading.main_thread().ident or 0
+        self._samples: dict[float, list[tuple[str, ...]]] = {}
+        self._lock = threading.Lock()
+        probe.sampler = self
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def take(self, since: float) -> list[tuple[str, ...]]:
+        with self._lock:
+            samples = self._samples.pop(since, [])
+            self._samples.clear()
+        return samples
+
+    def _run(self) -> None:
+        root = str(Path(__file__).resolve().parents[1]) + "/"
+        overdue = (TICK_MS + 10) / 1000
+        while True:
+            time.sleep(self.every)
+            since = self.probe._last
+            if not self.probe.timer.isActive() or time.perf_counter() - since < overdue:
+                continue
+            frame = sys._current_frames().get(self.main)
+            stack: list[str] = []
+            while frame is not None:
+                name = frame.f_code.co_filename.replace(root, "").split("site-packages/")[-1]
+                stack.append(f"{name}:{frame.f_lineno} {frame.f_code.co_name}")
+                frame = frame.f_back
+            with self._lock:
+                self._samples.setdefault(since, []).append(tuple(reversed(stack)))
+
+    @staticmethod
+    def report(stalls: list[tuple[float, list[tuple[str, ...]]]]) -> None:
+        for gap, samples in stalls:
+            print(f"    stall {gap:.0f} ms, {len(samples)} samples of the GUI thread:")
+            for stack, count in Counter(s[-14:] for s in samples).most_common(3):
+                print(f"      {count} ×")
+                for line in stack:
+                    if "dec_gui_probe" not in line:
+                        print(f"          {line}")
 
 
 def run_until(app: object, done: object, timeout: float) -> None:
@@ -112,6 +178,21 @@ def main() -> int:
         choices=("bulk", "screens"),
         help="only the bulk approve on generated data, or only the screens on the demo data",
     )
+    parser.add_argument(
+        "--stacks",
+        action="store_true",
+        help="print the GUI thread's sampled stacks during each stall over the target",
+    )
+    parser.add_argument(
+        "--demo-folder",
+        type=Path,
+        help="keep the demo data in this folder and reuse it on the next run (quicker start)",
+    )
+    parser.add_argument(
+        "--roles",
+        default="intervenant,gestionnaire,chef,admin",
+        help="the journeys to run, of intervenant, gestionnaire, chef, admin (default: all)",
+    )
     parser.add_argument("--shots", type=Path, help="save a screenshot of each screen here")
     parser.add_argument("--size", default="1180x760", help="window size (default 1180x760)")
     parser.add_argument(
@@ -125,7 +206,14 @@ def main() -> int:
     if args.only != "screens":
         outcome |= bulk(args.statements)
     if args.only != "bulk":
-        outcome |= screens(args.shots, (width, height), args.profile)
+        outcome |= screens(
+            args.shots,
+            (width, height),
+            args.profile,
+            args.stacks,
+            args.demo_folder,
+            args.roles.split(","),
+        )
     return outcome
 
 
@@ -375,6 +463,8 @@ class Journeys:
             f"answer in {answer:5.2f} s)  {'OK' if ok else 'MISSED'}",
             flush=True,
         )
+        if self.probe.sampler is not None:
+            StackSampler.report(self.probe.stalls)
         if profiler is not None and not ok:
             # What the GUI thread did meanwhile: where to look for the stall.
             stats = pstats.Stats(profiler, stream=sys.stdout)
@@ -617,24 +707,35 @@ class Journeys:
         self.log_out(screen)
 
 
-def screens(shots: Path | None, size: tuple[int, int], profile: bool = False) -> int:
+def screens(
+    shots: Path | None,
+    size: tuple[int, int],
+    profile: bool = False,
+    stacks: bool = False,
+    demo_folder: Path | None = None,
+    roles: list[str] | None = None,
+) -> int:
     """Every main screen's journey on the demo data (`imagin --demo`'s server)."""
     import keyring
     from keyring.backends.null import Keyring as NullKeyring
-    from PySide6.QtWidgets import QApplication
 
     from client.api.client import ImaginClient, make_http
     from client.api.tokens import TokenStore
     from client.demo import DemoServer
     from client.settings import Settings as ClientSettings
+    from client.ui import app_style
+    from client.ui.application import install_french, make_application
     from client.ui.context import AppContext
     from client.ui.main_window import MainWindow
     from client.ui.tasks import TaskRunner
 
     keyring.set_keyring(NullKeyring())  # type: ignore[no-untyped-call]
-    app = QApplication.instance() or QApplication(sys.argv)
+    # Made as `imagin` makes it: its style sheet is what every list is drawn and measured with.
+    app = make_application(sys.argv)
+    install_french(app)
+    app_style.apply(app)
     started = time.perf_counter()
-    with DemoServer() as server:
+    with DemoServer(folder=demo_folder) as server:
         print(
             f"demo server with its data up in {time.perf_counter() - started:.1f} s",
             flush=True,
@@ -658,6 +759,8 @@ def screens(shots: Path | None, size: tuple[int, int], profile: bool = False) ->
         window.resize(*size)
         window.show()
         probe = Probe()
+        if stacks:
+            StackSampler(probe)
         # The machine's own noise: an idle event loop, measured first.
         probe.start()
         run_until(app, lambda: len(probe.gaps) >= 200, 10)
@@ -665,10 +768,15 @@ def screens(shots: Path | None, size: tuple[int, int], profile: bool = False) ->
         idle_worst, idle_p99 = probe.worst, probe.p99()
         journeys = Journeys(app, window, runner, probe, profile)
         print(f"screens at {size[0]}×{size[1]} (target: worst stall ≤ {JOURNEY_TARGET_MS:g} ms)")
-        journeys.intervenant(logins["Intervenant"], password, shots)
-        journeys.gestionnaire(logins["Gestionnaire"], password, shots)
-        journeys.chef(logins["Chef de centre"], password, shots)
-        journeys.admin(logins["Administrateur"], password, shots)
+        roles = roles or ["intervenant", "gestionnaire", "chef", "admin"]
+        if "intervenant" in roles:
+            journeys.intervenant(logins["Intervenant"], password, shots)
+        if "gestionnaire" in roles:
+            journeys.gestionnaire(logins["Gestionnaire"], password, shots)
+        if "chef" in roles:
+            journeys.chef(logins["Chef de centre"], password, shots)
+        if "admin" in roles:
+            journeys.admin(logins["Administrateur"], password, shots)
         window.close()
         runner.wait_for_done()
     for failure in journeys.failures:
@@ -676,6 +784,8 @@ def screens(shots: Path | None, size: tuple[int, int], profile: bool = False) ->
     worst = max(journeys.results, key=lambda r: r[2])
     busiest = max(journeys.results, key=lambda r: r[5])
     missed = [r for r in journeys.results if r[2] > JOURNEY_TARGET_MS]
+    for screen, name, stall, _slow, _answer, busy in missed:
+        print(f"  over: {screen:<14} {name:<34} {stall:6.1f} ms (GUI thread busy {busy:5.1f} ms)")
     print(
         f"worst stall over {len(journeys.results)} actions: {worst[2]:.1f} ms "
         f"({worst[0]} · {worst[1]})  target ≤ {JOURNEY_TARGET_MS:g} ms  "
