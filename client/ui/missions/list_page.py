@@ -41,6 +41,7 @@ from client.recaps import export_recaps
 from client.ui import annual_statement, app_style
 from client.ui.context import AppContext
 from client.ui.errors import message_for
+from client.ui.measured import MeasuredOnce
 from client.ui.missions.dialogs import ExportDialog
 from client.ui.models.convocations import (
     Column,
@@ -157,6 +158,8 @@ class MissionsListPage(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # Each wrapped text measured once, not at every layout of the rows (client.ui.measured).
+        self.table.setItemDelegate(MeasuredOnce(self.table))
         self.table.setAccessibleName(self.tr("Missions"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
