@@ -90,8 +90,9 @@ class ChartBox(QFrame):
         """The chart, made when first drawn: four of them made with the workstation froze the
         DEC's log-in for a quarter of a second."""
         if self._plot is None:
-            plot = pg.PlotWidget(axisItems={"bottom": FrenchAxis("bottom")})
-            plot.setMenuEnabled(False)
+            # Without its menu from the start: built and then dropped, the view's English
+            # context menu alone took a dozen milliseconds per chart.
+            plot = pg.PlotWidget(axisItems={"bottom": FrenchAxis("bottom")}, enableMenu=False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -341,22 +342,28 @@ class DashboardPane(QWidget):
             (self.tr("Validés (cumul)"), [d.approved_cumulative for d in board.progress]),
             (self.tr("Renvoyés (jour)"), [d.returned for d in board.progress]),
         ]
+        # Each bar chart in two turns: made and laid out, then drawn.
         return [
+            lambda: self.by_status.plot,
             lambda: self.by_status.horizontal_bars(
                 [s.label for s in statuses],
                 [s.count for s in statuses],
                 self.tr("états de frais"),
                 integers=True,
             ),
+            lambda: self.by_type.plot,
             lambda: self.by_type.horizontal_bars(
                 [t.label for t in board.by_mission_type],
                 [float(t.total) for t in board.by_mission_type],
                 self.tr("euros"),
             ),
+            lambda: self.by_exam.plot,
             lambda: self.by_exam.horizontal_bars(
                 [e.exam for e in exams.values()],
                 [float(e.total) for e in exams.values()],
                 self.tr("euros"),
             ),
+            # The lines' chart made and drawn at once: its axes take their widths from the
+            # first values they show.
             lambda: self.progress.lines(labels, series),
         ]
