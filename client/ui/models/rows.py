@@ -68,13 +68,16 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         super().__init__(parent)
         self.columns = list(columns)
         self._rows: list[T] = list(rows)
-        # Made once per cell: sorting asks for each key at every comparison.
+        # Made once per cell: sorting asks for each key at every comparison, and the view for
+        # each text at every paint (an amount through Babel takes a tenth of a millisecond).
         self._sort_keys: dict[tuple[int, int], Any] = {}
+        self._texts: dict[tuple[int, int], str] = {}
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._sort_keys.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def row(self, number: int) -> T:
@@ -125,9 +128,11 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         row = self._rows[index.row()]
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(row)
+            return self._text(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip is not None else column.text(row)
+            if column.tooltip is not None:
+                return column.tooltip(row)
+            return self._text(index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if column.numeric else _LEFT
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
@@ -138,10 +143,17 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if role == SORT_ROLE:
             key = (index.row(), index.column())
             if key not in self._sort_keys:
-                value = column.sort(row) if column.sort else folded(column.text(row))
+                value = column.sort(row) if column.sort else folded(self._text(*key))
                 self._sort_keys[key] = _sortable(value)
             return self._sort_keys[key]
         return None
+
+    def _text(self, number: int, place: int) -> str:
+        key = (number, place)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = self.columns[place].text(self._rows[number])
+        return text
 
 
 def _sortable(value: Any) -> Any:

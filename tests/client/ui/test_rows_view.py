@@ -90,3 +90,25 @@ def test_the_assignment_tables_are_rows_views(qtbot: QtBot) -> None:
     assert table.view.accessibleName() == "Personnes"
     table.select_row(1)
     assert table.current() == ROWS[1]
+
+
+def test_each_text_is_made_once_however_often_the_view_paints(qtbot: QtBot) -> None:
+    made: list[int] = []
+
+    def amount(row: int) -> str:
+        made.append(row)
+        return f"{row},00 €"
+
+    model = RowsModel([Column("Montant", amount, numeric=True)], list(range(5)))
+    view = RowsView("Montants")
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(300, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    for _ in range(3):
+        view.grab()  # paints every cell
+    assert model.index(2, 0).data() == "2,00 €"
+    assert sorted(made) == list(range(5))
+    model.set_rows([7])
+    assert model.index(0, 0).data() == "7,00 €"  # new rows, new texts
