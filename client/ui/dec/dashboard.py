@@ -37,6 +37,8 @@ from client.ui.models.rows import Column, RowsModel
 from client.ui.ops import Op
 from client.ui.widgets import MessageBar
 
+HELP_TOPIC = "dec_dashboard"
+
 BAR_COLOUR = "#1a4d8f"
 LINE_COLOURS = (app_style.SUCCESS_COLOUR, "#8a5300", app_style.ERROR_COLOUR)
 # Between two charts, so that each is laid out and painted in a turn of its own.
@@ -178,7 +180,7 @@ class DashboardPane(QWidget):
         self.ctx = ctx
         self.api = api
         self.runner = ctx.runner
-        self.setProperty("helpTopic", "dec_dashboard")
+        self.setProperty("helpTopic", HELP_TOPIC)
         self.current: Dashboard | None = None
         self._drawing: list[Callable[[], None]] = []
         self.bar = MessageBar()

@@ -59,6 +59,8 @@ from client.ui.models.rows import Column, RowsModel
 from client.ui.ops import Op
 from client.ui.widgets import FlowLayout, MessageBar, fit_to_sample
 
+HELP_TOPIC = "dec_payment"
+
 
 class PaymentPane(QWidget):
     batches_loaded = Signal(list)
@@ -71,7 +73,7 @@ class PaymentPane(QWidget):
         self.ctx = ctx
         self.api = api
         self.runner = ctx.runner
-        self.setProperty("helpTopic", "dec_payment")
+        self.setProperty("helpTopic", HELP_TOPIC)
         self.preview: BatchPreview | None = None
         self.last_created: BatchCreated | None = None
         self.bar = MessageBar()

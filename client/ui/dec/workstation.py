@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent
@@ -72,6 +72,10 @@ from client.ui.models.dec_queue import PAGE_SIZE, DecColumn, DecQueueModel
 from client.ui.ops import Op
 from client.ui.tasks import Task
 from client.ui.widgets import MessageBar, RowsView
+
+if TYPE_CHECKING:
+    from client.ui.dec.dashboard import DashboardPane
+    from client.ui.dec.payment import PaymentPane
 
 log = logging.getLogger(__name__)
 
@@ -925,22 +929,29 @@ class DecWorkstation(QWidget):
         self, ctx: AppContext, parent: QWidget | None = None, *, page_size: int = PAGE_SIZE
     ) -> None:
         super().__init__(parent)
-        from client.ui.dec.dashboard import DashboardPane
-        from client.ui.dec.payment import PaymentPane
+        from client.ui.dec import dashboard, payment
 
         self.ctx = ctx
         self.setProperty("helpTopic", "dec_queue")
         self.api = dec_api(ctx)
         self.queue = QueuePane(ctx, self.api, page_size=page_size)
-        self.payment = PaymentPane(ctx, self.api)
-        self.dashboard = DashboardPane(ctx, self.api)
         title = app_style.page_title(self.tr("Poste de travail de la DEC"))
         self.tabs = QTabWidget()
-        # Room above the capitals: "É" of an unselected tab is otherwise clipped.
-        self.tabs.setStyleSheet("QTabBar::tab { padding: 5px 12px; }")
+        # Room above the capitals: "É" of an unselected tab is otherwise clipped. On the tab
+        # bar alone: a style sheet of the tab widget made each pane added to it polished
+        # anew, widget by widget.
+        self.tabs.tabBar().setStyleSheet("QTabBar::tab { padding: 5px 12px; }")
         self.tabs.addTab(self.queue, self.tr("États de frais"))
-        self.tabs.addTab(self.payment, self.tr("Paiement"))
-        self.tabs.addTab(self.dashboard, self.tr("Tableau de bord"))
+        # The payment and the dashboard are made in turns of their own once the queue shows
+        # (or when first asked for): with the queue, they lengthened the log-in's freeze.
+        for name, topic in (
+            (self.tr("Paiement"), payment.HELP_TOPIC),
+            (self.tr("Tableau de bord"), dashboard.HELP_TOPIC),
+        ):
+            placeholder = QWidget()
+            placeholder.setProperty("helpTopic", topic)
+            self.tabs.addTab(placeholder, name)
+        self._panes: dict[int, QWidget] = {0: self.queue}
         for number, key in enumerate("123"):
             action = QAction(self)
             action.setShortcut(QKeySequence(Qt.Modifier.ALT | getattr(Qt.Key, f"Key_{key}")))
@@ -958,9 +969,50 @@ class DecWorkstation(QWidget):
     def currentWidget(self) -> QWidget:  # noqa: N802 - read by the main window's help pane
         return self.tabs.currentWidget()
 
+    @property
+    def payment(self) -> PaymentPane:
+        return cast("PaymentPane", self._pane(1))
+
+    @property
+    def dashboard(self) -> DashboardPane:
+        return cast("DashboardPane", self._pane(2))
+
+    def _pane(self, number: int) -> QWidget:
+        """The pane of a tab, made and put in place of its placeholder the first time."""
+        pane = self._panes.get(number)
+        if pane is None:
+            from client.ui.dec.dashboard import DashboardPane
+            from client.ui.dec.payment import PaymentPane
+
+            if number == 1:
+                pane = PaymentPane(self.ctx, self.api)
+            else:
+                pane = DashboardPane(self.ctx, self.api)
+            self._panes[number] = pane
+            title, tip = self.tabs.tabText(number), self.tabs.tabToolTip(number)
+            current, placeholder = self.tabs.currentIndex(), self.tabs.widget(number)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(number)
+            self.tabs.insertTab(number, pane, title)
+            self.tabs.setTabToolTip(number, tip)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        return pane
+
     def start(self) -> None:
         self._started = {0}
         self.queue.start()
+        QTimer.singleShot(0, self, self._make_next_pane)
+
+    def _make_next_pane(self) -> None:
+        """One pane per turn, while the person reads the queue."""
+        missing = [n for n in (1, 2) if n not in self._panes]
+        if missing:
+            self._pane(missing[0])
+        if len(missing) > 1:
+            QTimer.singleShot(0, self, self._make_next_pane)
 
     def refresh(self) -> None:
         current = self.tabs.currentWidget()

@@ -33,6 +33,8 @@ from client.ui.dec.actions import (
     ReportDialog,
     approval_summary,
 )
+from client.ui.dec.dashboard import DashboardPane
+from client.ui.dec.payment import PaymentPane
 from client.ui.dec.workstation import DecWorkstation, QueuePane
 from client.ui.models.dec_queue import DecColumn
 from server_stub.auth.models import Role, User
@@ -808,3 +810,26 @@ def test_the_dec_prints_the_annual_statement_of_the_statement_s_person(
     assert pane.bar.text.startswith(
         f"L'attestation des sommes versées en {paid_on.year} est ouverte"
     )
+
+
+def test_payment_and_dashboard_are_made_in_turns_of_their_own(
+    qtbot: Any, ctx: AppContext, office: Office
+) -> None:
+    ctx.identity = log_in_as(ctx.raw_api, office.manager).user
+    workstation = DecWorkstation(ctx, page_size=3)
+    qtbot.addWidget(workstation)
+    tabs = workstation.tabs
+    # Not with the queue: their tabs hold places that already name their help.
+    assert [tabs.widget(n).property("helpTopic") for n in range(3)] == [
+        "dec_queue",
+        "dec_payment",
+        "dec_dashboard",
+    ]
+    assert not isinstance(tabs.widget(1), PaymentPane)
+    workstation.show()
+    workstation.start()
+    qtbot.waitUntil(lambda: isinstance(tabs.widget(2), DashboardPane))
+    assert tabs.widget(1) is workstation.payment
+    assert tabs.currentIndex() == 0
+    assert [tabs.tabText(n) for n in range(3)] == ["États de frais", "Paiement", "Tableau de bord"]
+    assert tabs.tabToolTip(1) == "Alt+2"
