@@ -31,6 +31,7 @@ from server_stub.admin.schemas import (
 from server_stub.auth.access import Place, Policy, Resource, Scope, office
 from server_stub.auth.models import Role, User
 from server_stub.core.deps import AppSettings, DbSession
+from server_stub.core.errors import answers
 from server_stub.core.routing import api_router
 from server_stub.core.wire import Digits, QueryDay, QueryFlag, QueryId, QueryText
 from server_stub.recovery import service as recovery
@@ -182,7 +183,9 @@ def return_reasons(scope: Administrator, session: DbSession) -> list[ReturnReaso
     return referential.return_reasons(session)
 
 
-@router.post("/reference/return-reasons", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/reference/return-reasons", status_code=status.HTTP_201_CREATED, responses=answers(409)
+)
 def add_return_reason(
     body: ReturnReasonIn, scope: Administrator, session: DbSession
 ) -> ReturnReasonOut:
@@ -190,7 +193,7 @@ def add_return_reason(
     return referential.add_return_reason(session, scope.user, body)
 
 
-@router.put("/reference/return-reasons/{code}")
+@router.put("/reference/return-reasons/{code}", responses=answers(404))
 def change_return_reason(
     code: ReasonCode, body: ReturnReasonChangeIn, scope: Administrator, session: DbSession
 ) -> ReturnReasonOut:
@@ -198,7 +201,11 @@ def change_return_reason(
     return referential.change_return_reason(session, scope.user, code, body)
 
 
-@router.delete("/reference/return-reasons/{code}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/reference/return-reasons/{code}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=answers(404, 409),
+)
 def remove_return_reason(code: ReasonCode, scope: Administrator, session: DbSession) -> None:
     """Removes a reason the académie added and no statement used; else deactivate it."""
     referential.remove_return_reason(session, scope.user, code)
@@ -232,7 +239,7 @@ def change_debtor_account(body: DebtorIn, scope: Administrator, session: DbSessi
     return referential.change_debtor(session, scope.user, body)
 
 
-@router.delete("/reference/debtor-account")
+@router.delete("/reference/debtor-account", responses=answers(404))
 def reset_debtor_account(scope: Administrator, session: DbSession) -> DebtorOut:
     """Back to the account the server settings name (audited)."""
     return referential.reset_debtor(session, scope.user)

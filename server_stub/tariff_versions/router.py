@@ -9,6 +9,7 @@ from fastapi import Path, status
 
 from server_stub.admin.router import Administrator
 from server_stub.core.deps import AppSettings, DbSession
+from server_stub.core.errors import answers
 from server_stub.core.routing import api_router
 from server_stub.tariff_versions import service
 from server_stub.tariff_versions.schemas import (
@@ -29,7 +30,7 @@ def tariff_files(scope: Administrator, session: DbSession) -> list[TariffFileOut
     return service.catalogue(session)
 
 
-@router.post("/{file}/preview")
+@router.post("/{file}/preview", responses=answers(404))
 def preview_version(
     file: TariffFile,
     body: TariffVersionIn,
@@ -42,7 +43,7 @@ def preview_version(
     return service.preview(session, settings, file, body)
 
 
-@router.post("/{file}/versions", status_code=status.HTTP_201_CREATED)
+@router.post("/{file}/versions", status_code=status.HTTP_201_CREATED, responses=answers(404))
 def add_version(
     file: TariffFile,
     body: TariffVersionIn,
