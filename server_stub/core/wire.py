@@ -164,14 +164,25 @@ _MULTILINE = frozenset("\n\r\t")
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 
 
+# In ASCII, only the control characters are refused: a search in C, where a document of
+# megabytes (a bank statement) would take a second looked up character by character.
+_ASCII_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASCII_REFUSED_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def refused_character(text: str, *, multiline: bool = True) -> str | None:
     """The first character `text` may not hold, or None."""
-    for character in text:
-        if multiline and character in _MULTILINE:
-            continue
-        if unicodedata.category(character) in _REFUSED_CATEGORIES:
-            return character
-    return None
+    if text.isascii():
+        found = (_ASCII_REFUSED if multiline else _ASCII_REFUSED_ONE_LINE).search(text)
+        return None if found is None else found.group()
+    # Each distinct character looked up once; the first refused one in the text's order.
+    refused = [
+        character
+        for character in set(text)
+        if not (multiline and character in _MULTILINE)
+        and unicodedata.category(character) in _REFUSED_CATEGORIES
+    ]
+    return min(refused, key=text.index) if refused else None
 
 
 def plain_text(value: Any) -> Any:

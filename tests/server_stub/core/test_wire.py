@@ -91,6 +91,25 @@ def test_text_holds_no_character_one_cannot_see_or_type(text: str, refused: str 
     assert refused_character(text) == refused
 
 
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("tab\tand\x07bell", "\x07"),  # ASCII: the search in C
+        ("é\u2028then\x00", "\u2028"),  # the first in the text, not in a set's order
+        ("é\x00then\u2028", "\x00"),
+        ("x" * 100_000 + "\u202e" + "é" * 10 + "\x1b", "\u202e"),
+    ],
+)
+def test_the_first_refused_character_is_the_one_named(text: str, refused: str) -> None:
+    assert refused_character(text) == refused
+
+
+def test_a_line_break_is_refused_where_text_holds_one_line() -> None:
+    assert refused_character("deux\nlignes", multiline=False) == "\n"
+    assert refused_character("deux\nlignes, é", multiline=False) == "\n"
+    assert refused_character("deux\nlignes") is None
+
+
 class _Nested(WireIn):
     names: list[str]
 
