@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import User
+from server_stub.core.repository import among
 from server_stub.notifications.kinds import Kind
 from server_stub.notifications.models import Delivery, OptOut, OutboxMessage
 from server_stub.reference.models import Centre, Convocation, ExamSession, Mission, Paper
@@ -124,7 +125,9 @@ def opted_out(session: Session, user_ids: Sequence[int], kind: Kind) -> set[int]
         return set()
     return set(
         session.scalars(
-            select(OptOut.user_id).where(OptOut.user_id.in_(list(user_ids)), OptOut.kind == kind)
+            select(OptOut.user_id).where(
+                among(session, OptOut.user_id, user_ids), OptOut.kind == kind
+            )
         )
     )
 
@@ -149,15 +152,13 @@ def recipients(session: Session, user_ids: Sequence[int]) -> dict[int, Recipient
     """Who each message goes to: the four columns, not the whole person (thousands at once)."""
     if not user_ids:
         return {}
-    found: dict[int, Recipient] = {}
-    ids = sorted(set(user_ids))
-    for start in range(0, len(ids), 1000):
-        query = select(User.id, User.email, User.first_name, User.last_name).where(
-            User.id.in_(ids[start : start + 1000])
-        )
-        for user_id, email, first, last in session.execute(query):
-            found[user_id] = Recipient(user_id, email, f"{first} {last}")
-    return found
+    query = select(User.id, User.email, User.first_name, User.last_name).where(
+        among(session, User.id, user_ids)
+    )
+    return {
+        user_id: Recipient(user_id, email, f"{first} {last}")
+        for user_id, email, first, last in session.execute(query)
+    }
 
 
 # --- deadline reminders ----------------------------------------------------------------------
@@ -187,15 +188,14 @@ def reminders_due(
 
 def statement_owners(session: Session, ids: Sequence[int]) -> dict[int, tuple[int, Any]]:
     """Each statement's person and total (what a payment's message needs, no mission)."""
-    found: dict[int, tuple[int, Any]] = {}
-    unique = sorted(set(ids))
-    for start in range(0, len(unique), 1000):
-        query = select(Statement.id, Statement.user_id, Statement.total).where(
-            Statement.id.in_(unique[start : start + 1000])
-        )
-        for statement_id, user_id, amount in session.execute(query):
-            found[statement_id] = (user_id, amount)
-    return found
+    if not ids:
+        return {}
+    query = select(Statement.id, Statement.user_id, Statement.total).where(
+        among(session, Statement.id, ids)
+    )
+    return {
+        statement_id: (user_id, amount) for statement_id, user_id, amount in session.execute(query)
+    }
 
 
 def statement_missions(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

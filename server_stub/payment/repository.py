@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
-    ColumnElement,
-    Integer,
     RowMapping,
-    String,
-    any_,
     case,
-    cast,
     func,
     insert,
-    literal,
     or_,
     select,
     text,
@@ -28,6 +21,7 @@ from sqlalchemy.orm import Session
 from server_stub.auth.access import Place, Resource
 from server_stub.auth.models import User
 from server_stub.core.bulk import id_array, json_rows
+from server_stub.core.repository import among
 from server_stub.payment.models import Channel, PaymentBatch, PaymentPart, PaymentTransfer
 from server_stub.reference.models import Centre, Convocation, Exam, ExamSession, Mission, Paper
 from server_stub.statements.models import PartPayment, Statement, Status
@@ -302,41 +296,29 @@ _SETTLE_FROM_JSON = text(
 )
 
 
-def _among(session: Session, column: Any, ids: Collection[int]) -> Iterator[ColumnElement[bool]]:
-    """`column` among `ids`, in id order: on PostgreSQL one condition, the ids sent as one array
-    (= ANY, found by index); on SQLite, IN lists of a thousand."""
-    ordered = sorted(ids)
-    if not ordered:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        yield column == any_(cast(literal(id_array(ordered), String()), ARRAY(Integer)))
-        return
-    for start in range(0, len(ordered), 1000):
-        yield column.in_(ordered[start : start + 1000])
-
-
 def payment_states(session: Session, ids: Collection[int]) -> list[RowMapping]:
-    """Where statements and their parts stand (id order), locked until the transaction ends
-    (PostgreSQL `FOR UPDATE`; SQLite's one writer holds the database already)."""
-    found: list[RowMapping] = []
-    for among in _among(session, Statement.id, ids):
-        query = (
-            select(
-                Statement.id,
-                Statement.user_id,
-                Statement.status,
-                Statement.version,
-                Statement.pay_total,
-                Statement.travel_total,
-                Statement.pay_payment,
-                Statement.travel_payment,
-            )
-            .where(among)
-            .order_by(Statement.id)
-            .with_for_update()
+    """Where statements and their parts stand (id order), with their person and total, locked
+    until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's one writer holds the database
+    already)."""
+    if not ids:
+        return []
+    query = (
+        select(
+            Statement.id,
+            Statement.user_id,
+            Statement.status,
+            Statement.version,
+            Statement.total,
+            Statement.pay_total,
+            Statement.travel_total,
+            Statement.pay_payment,
+            Statement.travel_payment,
         )
-        found += session.execute(query).mappings()
-    return found
+        .where(among(session, Statement.id, ids))
+        .order_by(Statement.id)
+        .with_for_update()
+    )
+    return list(session.execute(query).mappings())
 
 
 def write_payment_states(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -387,15 +369,19 @@ def payees(session: Session, batch_id: int) -> list[int]:
 
 
 def mark_people_paid(session: Session, user_ids: Collection[int], at: dt.datetime) -> None:
-    """`last_paid` moves forward only (a batch paid late does not hide a later payment).
-    PostgreSQL: one UPDATE of the people sent as an array."""
-    for among in _among(session, User.id, user_ids):
-        session.execute(
-            update(User)
-            .where(among, or_(User.last_paid.is_(None), User.last_paid < at))
-            .values(last_paid=at)
-            .execution_options(synchronize_session=False)
+    """`last_paid` moves forward only (a batch paid late does not hide a later payment): one
+    UPDATE of the people, sent as one parameter."""
+    if not user_ids:
+        return
+    session.execute(
+        update(User)
+        .where(
+            among(session, User.id, user_ids),
+            or_(User.last_paid.is_(None), User.last_paid < at),
         )
+        .values(last_paid=at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def rejections(session: Session, user_ids: Collection[int]) -> dict[int, dt.date]:
@@ -421,15 +407,17 @@ def rejections(session: Session, user_ids: Collection[int]) -> dict[int, dt.date
 def flagged_for_financial_file(session: Session, user_ids: Collection[int]) -> set[int]:
     """Those of these people with a live statement flagged for their financial file: a payment
     renews it (the other anomalies do not depend on payment)."""
-    found: set[int] = set()
-    for among in _among(session, Statement.user_id, user_ids):
-        query = (
-            select(Statement.user_id)
-            .where(among, Statement.anomaly_codes.like("% FINANCIAL_FILE %"))
-            .distinct()
+    if not user_ids:
+        return set()
+    query = (
+        select(Statement.user_id)
+        .where(
+            among(session, Statement.user_id, user_ids),
+            Statement.anomaly_codes.like("% FINANCIAL_FILE %"),
         )
-        found.update(session.scalars(query))
-    return found
+        .distinct()
+    )
+    return set(session.scalars(query))
 
 
 def paid_between(
