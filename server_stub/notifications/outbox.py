@@ -8,7 +8,7 @@ one who declined a kind of message that is not statutory does not get it either.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -142,14 +142,25 @@ def about_payment(
 ) -> int:
     """One message per person for the statements of theirs paid (or rejected) together: the
     amount is their total."""
+    owed = repository.statement_owners(session, statement_ids).values()
+    return about_amounts(session, kind, owed, day, reason)
+
+
+def about_amounts(
+    session: Session,
+    kind: Kind,
+    owed: Iterable[tuple[int, Decimal]],
+    day: dt.date,
+    reason: str | None = None,
+) -> int:
+    """One message per person for the amounts (person, amount) paid (or rejected) together:
+    the amount is their total."""
     totals: dict[int, Decimal] = {}
-    for user_id, amount in repository.statement_owners(session, statement_ids).values():
+    for user_id, amount in owed:
         totals[user_id] = totals.get(user_id, Decimal("0.00")) + Decimal(amount)
+    on = format_date(day)
     notices = [
-        Notice(
-            user_id,
-            {"amount": format_euros(total), "date": format_date(day), "reason": reason or ""},
-        )
+        Notice(user_id, {"amount": format_euros(total), "date": on, "reason": reason or ""})
         for user_id, total in sorted(totals.items())
     ]
     return enqueue(session, kind, notices)

@@ -143,7 +143,9 @@ def settle(
     )
     # Each owner of a statement Payé is told, once for all of theirs.
     if complete:
-        outbox.about_payment(session, Kind.PAYMENT_SENT, sorted(done), today)
+        outbox.about_amounts(
+            session, Kind.PAYMENT_SENT, [(s["user_id"], s["total"]) for s in complete], today
+        )
     # The people whose transfer the bank rejected are told, in this transaction (statutory).
     # A line the payroll rejected is the DEC's to correct (the person has nothing to change):
     # it is audited on the statement and sent again, without asking them for their account.
@@ -201,33 +203,37 @@ def _part_entries(
     """An entry for each part paid on a statement that stays in payment, and for each part
     rejected (the statement's own move to Payé has its own entry)."""
     rows: list[dict[str, Any]] = []
+    # Thousands of answers share a few dates and reasons: each sentence is written once.
+    reasons: dict[tuple[str, bool, dt.date, str | None, str | None], str] = {}
     for part, answer in chosen:
-        name = Part(part["part"])
-        label = planning.PART_LABELS[name]
-        if answer.paid:
-            if part["statement_id"] in complete:
-                continue
-            action = Action.PART_PAID
-            reason = (
-                f"{label} {_PAID[name]} le {format_date(answer.on)} : "
-                f"lot {batch.reference} ({source})."
-            )
-        else:
-            action = Action.PAYMENT_REJECTED
-            reason = (
-                f"{label} : paiement rejeté le {format_date(answer.on)}, lot {batch.reference} "
-                f"({answer.code + ' : ' if answer.code else ''}{answer.reason or 'motif inconnu'})"
-                f". {_AGAIN[name]}"
-            )
+        if answer.paid and part["statement_id"] in complete:
+            continue
+        key = (part["part"], answer.paid, answer.on, answer.code, answer.reason)
+        reason = reasons.get(key)
+        if reason is None:
+            reason = reasons[key] = _part_reason(batch, answer, Part(part["part"]), source)
         rows.append(
             {
                 "statement_id": part["statement_id"],
                 "actor_id": actor.id,
                 "at": now,
-                "action": action.value,
+                "action": (Action.PART_PAID if answer.paid else Action.PAYMENT_REJECTED).value,
                 "from_status": Status.IN_PAYMENT.value,
                 "to_status": Status.IN_PAYMENT.value,
                 "reason": reason,
             }
         )
     return rows
+
+
+def _part_reason(batch: PaymentBatch, answer: Answer, name: Part, source: str) -> str:
+    label = planning.PART_LABELS[name]
+    if answer.paid:
+        return (
+            f"{label} {_PAID[name]} le {format_date(answer.on)} : lot {batch.reference} ({source})."
+        )
+    return (
+        f"{label} : paiement rejeté le {format_date(answer.on)}, lot {batch.reference} "
+        f"({answer.code + ' : ' if answer.code else ''}{answer.reason or 'motif inconnu'})"
+        f". {_AGAIN[name]}"
+    )
