@@ -19,9 +19,22 @@ from typing import Any
 def json_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     """`rows`, their `columns` only, as a JSON array of objects: dates and times in ISO 8601
     (PostgreSQL reads them as the record's declared types), amounts as exact text."""
+    # Thousands of rows share a few days and moments (a bank statement's booking date, the
+    # moment of its audit entries): each is written once.
+    written: dict[tuple[Any, Any], str] = {}
+
+    def plain(value: Any) -> str:
+        if isinstance(value, dt.date):
+            key = (value, value.utcoffset() if isinstance(value, dt.datetime) else None)
+            text = written.get(key)
+            if text is None:
+                text = written[key] = value.isoformat()
+            return text
+        return _plain(value)
+
     return json.dumps(
         [{column: row[column] for column in columns} for row in rows],
-        default=_plain,
+        default=plain,
         ensure_ascii=False,
         separators=(",", ":"),
     )
