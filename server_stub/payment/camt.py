@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from typing import Any
 
 from lxml import etree
 
@@ -50,38 +51,64 @@ def _invalid(message: str) -> InvalidInput:
     return InvalidInput(message, fields={"document": message})
 
 
-_Children = dict[str, list[etree._Element]]
+_Path = tuple[str, ...]
+_Found = dict[_Path, etree._Element]
 
 
-def _children(element: etree._Element) -> _Children:
-    """The element's child elements by local name (any namespace or none), in order."""
-    found: _Children = {}
+def _wanted(*paths: _Path) -> dict[str | None, Any]:
+    """The paths (local names) as a tree of names, the last name of each marked with it."""
+    tree: dict[str | None, Any] = {}
+    for path in paths:
+        node = tree
+        for name in path:
+            node = node.setdefault(name, {})
+        node[None] = path
+    return tree
+
+
+# Local names of the tags met, by tag: thousands of entries repeat a few dozen tags.
+_LOCAL: dict[str, str] = {}
+
+
+def _first(element: etree._Element, wanted: dict[str | None, Any], found: _Found) -> _Found:
+    """The first element at each wanted path below `element`, in document order, as
+    `find("{*}A/{*}B")` finds it (any namespace or none): each child looked at once for all the
+    paths, in place of each path interpreted against every child."""
     for child in element:
         tag = child.tag
-        if isinstance(tag, str):  # not a comment nor a processing instruction
-            found.setdefault(tag.rpartition("}")[2], []).append(child)
+        if not isinstance(tag, str):  # a comment or a processing instruction
+            continue
+        name = _LOCAL.get(tag)
+        if name is None:
+            name = _LOCAL[tag] = tag.rpartition("}")[2]
+        node = wanted.get(name)
+        if node is None:
+            continue
+        path = node.get(None)
+        if path is not None and path not in found:
+            found[path] = child
+        if len(node) > (path is not None):
+            _first(child, node, found)
     return found
 
 
-def _find(children: _Children, path: tuple[str, ...]) -> etree._Element | None:
-    """The first element at `path` below the element whose `children` these are, in document
-    order, as `findtext("{*}A/{*}B")` finds it: each level walked once, in place of a path
-    interpreted against every child at each call."""
-    for child in children.get(path[0], ()):
-        if len(path) == 1:
-            return child
-        found = _find(_children(child), path[1:])
-        if found is not None:
-            return found
-    return None
-
-
-def _text(children: _Children, *path: str) -> str | None:
-    """The text at `path` ("Refs", "EndToEndId": local names), stripped, or None."""
-    element = _find(children, path)
+def _text(found: _Found, path: _Path) -> str | None:
+    """The text of the first element at `path`, stripped, or None."""
+    element = found.get(path)
     if element is None:
         return None
     return (element.text or "").strip() or None
+
+
+_STATUS_CODE, _STATUS, _REVERSED = ("Sts", "Cd"), ("Sts",), ("RvslInd",)
+_BOOKED, _BOOKED_AT = ("BookgDt", "Dt"), ("BookgDt", "DtTm")
+_REFERENCE, _AMOUNT = ("AcctSvcrRef",), ("Amt",)
+_ENTRY = _wanted(_STATUS_CODE, _STATUS, _REVERSED, _BOOKED, _BOOKED_AT, _REFERENCE, _AMOUNT)
+_END_TO_END, _TRANSACTION_REFERENCE = ("Refs", "EndToEndId"), ("Refs", "AcctSvcrRef")
+_RETURNS, _TRANSACTION_AMOUNT = ("RtrInf",), ("AmtDtls", "TxAmt", "Amt")
+_TRANSACTION = _wanted(_END_TO_END, _TRANSACTION_REFERENCE, _RETURNS, _TRANSACTION_AMOUNT, _AMOUNT)
+_REASON = ("Rsn", "Cd")
+_RETURN = _wanted(_REASON)
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -110,23 +137,24 @@ def entries(document: bytes) -> list[BankEntry]:
         )
     found: list[BankEntry] = []
     for entry in root.iterdescendants("{*}Ntry"):
-        inside = _children(entry)
-        status = _text(inside, "Sts", "Cd") or _text(inside, "Sts")
-        reversed_ = (_text(inside, "RvslInd") or "").lower() == "true"
-        booked = _day(_text(inside, "BookgDt", "Dt") or _text(inside, "BookgDt", "DtTm"))
-        entry_reference = _text(inside, "AcctSvcrRef")
-        entry_amount = _text(inside, "Amt")
-        for group in inside.get("NtryDtls", ()):
-            for details in _children(group).get("TxDtls", ()):
-                transaction = _children(details)
-                end_to_end = _text(transaction, "Refs", "EndToEndId")
+        inside = _first(entry, _ENTRY, {})
+        status = _text(inside, _STATUS_CODE) or _text(inside, _STATUS)
+        reversed_ = (_text(inside, _REVERSED) or "").lower() == "true"
+        booked = _day(_text(inside, _BOOKED) or _text(inside, _BOOKED_AT))
+        entry_reference = _text(inside, _REFERENCE)
+        entry_amount = _text(inside, _AMOUNT)
+        for group in entry.iterchildren("{*}NtryDtls"):
+            for details in group.iterchildren("{*}TxDtls"):
+                transaction = _first(details, _TRANSACTION, {})
+                end_to_end = _text(transaction, _END_TO_END)
                 if not end_to_end:
                     continue
-                returns = transaction.get("RtrInf")
-                code = None if not returns else _text(_children(returns[0]), "Rsn", "Cd")
+                # The reason of the first return information, as the bank gives it.
+                returns = transaction.get(_RETURNS)
+                code = None if returns is None else _text(_first(returns, _RETURN, {}), _REASON)
                 amount_text = (
-                    _text(transaction, "AmtDtls", "TxAmt", "Amt")
-                    or _text(transaction, "Amt")
+                    _text(transaction, _TRANSACTION_AMOUNT)
+                    or _text(transaction, _AMOUNT)
                     or entry_amount
                 )
                 try:
@@ -140,8 +168,8 @@ def entries(document: bytes) -> list[BankEntry]:
                         end_to_end_id=end_to_end,
                         amount=amount,
                         booked_on=booked,
-                        reference=_text(transaction, "Refs", "AcctSvcrRef") or entry_reference,
-                        rejected=bool(returns) or reversed_ or status == "RJCT",
+                        reference=_text(transaction, _TRANSACTION_REFERENCE) or entry_reference,
+                        rejected=returns is not None or reversed_ or status == "RJCT",
                         code=code,
                     )
                 )
