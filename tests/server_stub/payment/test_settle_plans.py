@@ -1,7 +1,7 @@
 """A bank statement's answers reach their parts, then their statements, by primary key, not by
 reading every part of every batch nor every statement: on PostgreSQL the one UPDATE joined to
 the rows sent as one JSON document, on SQLite the UPDATE by id executed for each (an `EXPLAIN`
-of each, at a realistic size)."""
+of each, at a realistic size). On PostgreSQL the parts and the people are rewritten in place."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
 from server_stub.core.bulk import id_array, json_rows
-from server_stub.payment import repository
+from server_stub.payment import camt, repository
 from server_stub.payment.models import PaymentBatch, PaymentPart
-from tests.server_stub.dec.test_queue_plans import CONVOCATIONS, _fill, _nodes
+from tests.server_stub.dec.test_queue_plans import CONVOCATIONS, PEOPLE, _fill, _nodes
 
 ANSWERS = 200
 
@@ -176,3 +177,44 @@ def test_the_statements_new_states_reach_them_by_primary_key(engine: Engine, db:
         (s["id"], s["pay_payment"], s["travel_payment"], s["status"], s["version"]) for s in states
     ]
     assert len(repository.payment_states(db, ids)) == len(ids)
+
+
+def test_the_answers_rewrite_parts_and_people_where_they_lie(engine: Engine, db: Session) -> None:
+    """PostgreSQL: every part answered, however long its reference or reason, and every person
+    whose last payment moves is a HOT update (the new row on the old one's page, no index
+    written): all the rows of each page are rewritten together, and the pages keep room."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("HOT updates are PostgreSQL's")
+    _fill(db)
+    _batches(db)
+    longest = max(camt.return_reasons().items(), key=lambda item: len(item[1]))
+    repository.settle_parts(
+        db,
+        [
+            {
+                "id": i,
+                "status": "REJECTED" if i % 10 == 0 else "PAID",
+                "settled_on": dt.date(2026, 7, 3),
+                "settled_reference": f"{i:035d}",
+                "return_code": longest[0] if i % 10 == 0 else None,
+                "return_reason": longest[1] if i % 10 == 0 else None,
+            }
+            for i in range(1, 2 * CONVOCATIONS + 1)
+        ],
+    )
+    repository.mark_people_paid(
+        db, range(1, PEOPLE + 1), dt.datetime(2026, 7, 3, 10, tzinfo=dt.UTC)
+    )
+    updates = {
+        table: tuple(
+            db.execute(
+                text(
+                    "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+                    "WHERE relid = CAST(:table AS regclass)"
+                ),
+                {"table": table},
+            ).one()
+        )
+        for table in ("payment_parts", "users")
+    }
+    assert updates == {"payment_parts": (24_000, 24_000), "users": (PEOPLE, PEOPLE)}
