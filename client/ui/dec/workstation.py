@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +67,7 @@ from client.ui.dec.export import ask_path, export_table
 from client.ui.dec.filters import FilterBar
 from client.ui.documents.viewer import DocumentViewer
 from client.ui.errors import field_messages, message_for
+from client.ui.lazy_tabs import LazyTabs
 from client.ui.models.dec_queue import PAGE_SIZE, DecColumn, DecQueueModel
 from client.ui.ops import Op
 from client.ui.tasks import Task
@@ -936,22 +936,24 @@ class DecWorkstation(QWidget):
         self.api = dec_api(ctx)
         self.queue = QueuePane(ctx, self.api, page_size=page_size)
         title = app_style.page_title(self.tr("Poste de travail de la DEC"))
-        self.tabs = QTabWidget()
+        self.tabs = LazyTabs()
         # Room above the capitals: "É" of an unselected tab is otherwise clipped. On the tab
         # bar alone: a style sheet of the tab widget made each pane added to it polished
         # anew, widget by widget.
         self.tabs.tabBar().setStyleSheet("QTabBar::tab { padding: 5px 12px; }")
-        self.tabs.addTab(self.queue, self.tr("États de frais"))
+        self.tabs.add_page(self.tr("États de frais"), self.queue)
         # The payment and the dashboard are made in turns of their own once the queue shows
         # (or when first asked for): with the queue, they lengthened the log-in's freeze.
-        for name, topic in (
-            (self.tr("Paiement"), payment.HELP_TOPIC),
-            (self.tr("Tableau de bord"), dashboard.HELP_TOPIC),
-        ):
-            placeholder = QWidget()
-            placeholder.setProperty("helpTopic", topic)
-            self.tabs.addTab(placeholder, name)
-        self._panes: dict[int, QWidget] = {0: self.queue}
+        self.tabs.add(
+            self.tr("Paiement"),
+            lambda: payment.PaymentPane(ctx, self.api),
+            payment.HELP_TOPIC,
+        )
+        self.tabs.add(
+            self.tr("Tableau de bord"),
+            lambda: dashboard.DashboardPane(ctx, self.api),
+            dashboard.HELP_TOPIC,
+        )
         for number, key in enumerate("123"):
             action = QAction(self)
             action.setShortcut(QKeySequence(Qt.Modifier.ALT | getattr(Qt.Key, f"Key_{key}")))
@@ -971,48 +973,16 @@ class DecWorkstation(QWidget):
 
     @property
     def payment(self) -> PaymentPane:
-        return cast("PaymentPane", self._pane(1))
+        return cast("PaymentPane", self.tabs.page(1))
 
     @property
     def dashboard(self) -> DashboardPane:
-        return cast("DashboardPane", self._pane(2))
-
-    def _pane(self, number: int) -> QWidget:
-        """The pane of a tab, made and put in place of its placeholder the first time."""
-        pane = self._panes.get(number)
-        if pane is None:
-            from client.ui.dec.dashboard import DashboardPane
-            from client.ui.dec.payment import PaymentPane
-
-            if number == 1:
-                pane = PaymentPane(self.ctx, self.api)
-            else:
-                pane = DashboardPane(self.ctx, self.api)
-            self._panes[number] = pane
-            title, tip = self.tabs.tabText(number), self.tabs.tabToolTip(number)
-            current, placeholder = self.tabs.currentIndex(), self.tabs.widget(number)
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(number)
-            self.tabs.insertTab(number, pane, title)
-            self.tabs.setTabToolTip(number, tip)
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            if placeholder is not None:
-                placeholder.deleteLater()
-        return pane
+        return cast("DashboardPane", self.tabs.page(2))
 
     def start(self) -> None:
         self._started = {0}
         self.queue.start()
-        QTimer.singleShot(0, self, self._make_next_pane)
-
-    def _make_next_pane(self) -> None:
-        """One pane per turn, while the person reads the queue."""
-        missing = [n for n in (1, 2) if n not in self._panes]
-        if missing:
-            self._pane(missing[0])
-        if len(missing) > 1:
-            QTimer.singleShot(0, self, self._make_next_pane)
+        self.tabs.make_the_rest_later()
 
     def refresh(self) -> None:
         current = self.tabs.currentWidget()
