@@ -1,13 +1,16 @@
 """Administration: the administrator's workspace, in tabs: Comptes (accounts), Journal (the
 audit log, read only), Bureaux (the offices' rules), Tarifs (the tariffs' versions) and
-Référentiel (the reference data the académie owns). Each tab is started the first time it is
-shown."""
+Référentiel (the reference data the académie owns). Each tab is made (client.ui.lazy_tabs)
+and started the first time it is shown."""
 
 from __future__ import annotations
 
+from functools import partial
+from typing import cast
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from client.ui import app_style
 from client.ui.admin.accounts import AccountsPage
@@ -16,6 +19,7 @@ from client.ui.admin.offices import OfficesPage
 from client.ui.admin.reference import ReferencePage
 from client.ui.admin.tariffs import TariffsPage
 from client.ui.context import AppContext
+from client.ui.lazy_tabs import LazyTabs
 
 
 class AdministrationWorkspace(QWidget):
@@ -29,19 +33,20 @@ class AdministrationWorkspace(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setProperty("helpTopic", "admin")
-        self.accounts = AccountsPage(ctx)
-        self.audit = AuditPage(ctx)
-        self.offices = OfficesPage(ctx)
-        self.tariffs = TariffsPage(ctx)
-        self.reference = ReferencePage(ctx)
-        self.tabs = QTabWidget()
+        self.tabs = LazyTabs()
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName(self.tr("Administration"))
-        self.tabs.addTab(self.accounts, self.tr("&Comptes"))
-        self.tabs.addTab(self.audit, self.tr("&Journal"))
-        self.tabs.addTab(self.offices, self.tr("&Bureaux"))
-        self.tabs.addTab(self.tariffs, self.tr("&Tarifs"))
-        self.tabs.addTab(self.reference, self.tr("&Référentiel"))
+        # Each page made when its tab is first shown, or in a turn of its own once the
+        # workspace shows (client.ui.lazy_tabs).
+        for title, page, topic in (
+            (self.tr("&Comptes"), AccountsPage, "admin.accounts"),
+            (self.tr("&Journal"), AuditPage, "admin.audit"),
+            (self.tr("&Bureaux"), OfficesPage, "admin.offices"),
+            (self.tr("&Tarifs"), TariffsPage, "admin.tariffs"),
+            (self.tr("&Référentiel"), ReferencePage, "admin.reference"),
+        ):
+            self.tabs.add(title, partial(page, ctx), topic)
+        self.tabs.made.connect(self._on_made)
         self._started: set[int] = set()
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._on_tab)
@@ -51,13 +56,6 @@ class AdministrationWorkspace(QWidget):
                 self,
                 lambda n=number: self.tabs.setCurrentIndex(n),
             )
-        # Who changed what is in the journal: a change read again there once it is shown.
-        self.accounts.changed.connect(lambda _a: self._stale.add(1))
-        self.offices.saved.connect(lambda _o: self._stale.add(1))
-        self.tariffs.added.connect(lambda _v: self._stale.add(1))
-        self.reference.changed.connect(lambda: self._stale.add(1))
-        # The help pane follows the section shown within the Référentiel.
-        self.reference.nav.currentRowChanged.connect(lambda _r: self.page_changed.emit())
         layout = QVBoxLayout(self)
         app_style.page_margins(layout)
         layout.addWidget(app_style.page_title(self.tr("Administration")))
@@ -71,6 +69,39 @@ class AdministrationWorkspace(QWidget):
         )
         layout.addWidget(self.tabs, 1)
 
+    @property
+    def accounts(self) -> AccountsPage:
+        return cast(AccountsPage, self.tabs.page(0))
+
+    @property
+    def audit(self) -> AuditPage:
+        return cast(AuditPage, self.tabs.page(1))
+
+    @property
+    def offices(self) -> OfficesPage:
+        return cast(OfficesPage, self.tabs.page(2))
+
+    @property
+    def tariffs(self) -> TariffsPage:
+        return cast(TariffsPage, self.tabs.page(3))
+
+    @property
+    def reference(self) -> ReferencePage:
+        return cast(ReferencePage, self.tabs.page(4))
+
+    def _on_made(self, number: int, page: QWidget) -> None:
+        # Who changed what is in the journal: a change read again there once it is shown.
+        if isinstance(page, AccountsPage):
+            page.changed.connect(lambda _a: self._stale.add(1))
+        elif isinstance(page, OfficesPage):
+            page.saved.connect(lambda _o: self._stale.add(1))
+        elif isinstance(page, TariffsPage):
+            page.added.connect(lambda _v: self._stale.add(1))
+        elif isinstance(page, ReferencePage):
+            page.changed.connect(lambda: self._stale.add(1))
+            # The help pane follows the section shown within the Référentiel.
+            page.nav.currentRowChanged.connect(lambda _r: self.page_changed.emit())
+
     def currentWidget(self) -> QWidget | None:  # noqa: N802 - the help pane walks pages
         return self.tabs.currentWidget()
 
@@ -78,6 +109,7 @@ class AdministrationWorkspace(QWidget):
 
     def start(self) -> None:
         self._on_tab(self.tabs.currentIndex())
+        self.tabs.make_the_rest_later()
 
     def refresh(self) -> None:
         page = self.tabs.currentWidget()
@@ -90,7 +122,7 @@ class AdministrationWorkspace(QWidget):
     def _on_tab(self, index: int) -> None:
         if index < 0:
             return
-        page = self.tabs.widget(index)
+        page = self.tabs.page(index)
         if isinstance(page, AccountsPage | AuditPage | OfficesPage | TariffsPage | ReferencePage):
             if index not in self._started:
                 self._started.add(index)

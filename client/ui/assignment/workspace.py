@@ -5,13 +5,14 @@ review, convocations, withdrawals, one tab each (each in its own module, with it
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,8 +27,12 @@ from client.ui.assignment.competences import CompetencesTab
 from client.ui.assignment.convocations import ConvocationsTab
 from client.ui.assignment.needs import NeedsTab
 from client.ui.context import AppContext
+from client.ui.lazy_tabs import LazyTabs
 from client.ui.ops import Op
 from client.ui.widgets import MessageBar
+
+if TYPE_CHECKING:
+    from client.ui.assignment.replacements import WithdrawalsTab
 
 log = logging.getLogger(__name__)
 
@@ -66,23 +71,57 @@ class AssignmentWorkspace(QWidget):
         layout.addLayout(header)
         self.bar = MessageBar()
         layout.addWidget(self.bar)
-        self.tabs = QTabWidget()
-        self.competences = CompetencesTab(ctx, self.bar)
-        self.needs = NeedsTab(ctx, self.bar)
-        self.affectation = AffectationTab(ctx, self.bar)
-        self.convocations = ConvocationsTab(ctx, self.bar)
-        self.withdrawals = WithdrawalsTab(ctx, self.bar)
-        self.tabs.addTab(self.competences, self.tr("Compétences à valider"))
-        self.tabs.addTab(self.needs, self.tr("Besoins"))
-        self.tabs.addTab(self.affectation, self.tr("Affectation"))
-        self.tabs.addTab(self.convocations, self.tr("Convocations"))
-        self.tabs.addTab(self.withdrawals, self.tr("Désistements"))
+        # Each tab made when first shown, or in a turn of its own once the workspace shows
+        # (client.ui.lazy_tabs): the five at once froze the window for about 190 ms.
+        self.tabs = LazyTabs()
+        for title, tab, topic in (
+            (self.tr("Compétences à valider"), CompetencesTab, "assignment.competences"),
+            (self.tr("Besoins"), NeedsTab, "assignment.needs"),
+            (self.tr("Affectation"), AffectationTab, "assignment.affectation"),
+            (self.tr("Convocations"), ConvocationsTab, "assignment.convocations"),
+            (self.tr("Désistements"), WithdrawalsTab, "assignment.withdrawals"),
+        ):
+            self.tabs.add(title, partial(tab, ctx, self.bar), topic)
+        self.tabs.made.connect(self._on_made)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         layout.addWidget(self.tabs, 1)
-        # Whatever changes the proposal shows in the tabs read after it.
-        self.needs.changed.connect(self.affectation.reload)
-        self.convocations.issued.connect(lambda _: self.affectation.reload())
-        self.withdrawals.replaced.connect(lambda _: self.convocations.reload())
+
+    @property
+    def competences(self) -> CompetencesTab:
+        return cast(CompetencesTab, self.tabs.page(0))
+
+    @property
+    def needs(self) -> NeedsTab:
+        return cast(NeedsTab, self.tabs.page(1))
+
+    @property
+    def affectation(self) -> AffectationTab:
+        return cast(AffectationTab, self.tabs.page(2))
+
+    @property
+    def convocations(self) -> ConvocationsTab:
+        return cast(ConvocationsTab, self.tabs.page(3))
+
+    @property
+    def withdrawals(self) -> WithdrawalsTab:
+        return cast("WithdrawalsTab", self.tabs.page(4))
+
+    def _on_made(self, _number: int, tab: QWidget) -> None:
+        from client.ui.assignment.replacements import WithdrawalsTab
+
+        cast(Any, tab).session_id = self.session_id
+        # Whatever changes the proposal shows in the tabs read after it (once made: a tab
+        # made later reads its rows when shown).
+        if isinstance(tab, NeedsTab):
+            tab.changed.connect(lambda: self._reload_if_made(2))
+        elif isinstance(tab, ConvocationsTab):
+            tab.issued.connect(lambda _: self._reload_if_made(2))
+        elif isinstance(tab, WithdrawalsTab):
+            tab.replaced.connect(lambda _: self._reload_if_made(3))
+
+    def _reload_if_made(self, number: int) -> None:
+        if self.tabs.is_made(number):
+            cast(Any, self.tabs.page(number)).reload()
 
     # --- workspace protocol ---------------------------------------------------------------
 
@@ -91,9 +130,10 @@ class AssignmentWorkspace(QWidget):
         Op(self, api.sessions, bar=self.bar, latest="assignment-sessions").on_success(
             self._on_sessions
         ).run(self.ctx.runner)
+        self.tabs.make_the_rest_later()
 
     def refresh(self) -> None:
-        tab = self.tabs.currentWidget()
+        tab = self.tabs.current_page()
         reload = getattr(tab, "reload", None)
         if reload is not None:
             reload()
@@ -119,14 +159,9 @@ class AssignmentWorkspace(QWidget):
 
     def _on_session_changed(self) -> None:
         session_id = self.session_id
-        for tab in (
-            self.competences,
-            self.needs,
-            self.affectation,
-            self.convocations,
-            self.withdrawals,
-        ):
-            tab.session_id = session_id
+        for number in range(self.tabs.count()):
+            if self.tabs.is_made(number):
+                cast(Any, self.tabs.page(number)).session_id = session_id
         self.refresh()
 
     def _on_tab_changed(self, _: int) -> None:
