@@ -137,7 +137,11 @@ class StackSampler:
         while True:
             time.sleep(self.every)
             since = self.probe._last
-            if not self.probe.timer.isActive() or time.perf_counter() - since < overdue:
+            try:
+                active = self.probe.timer.isActive()
+            except RuntimeError:  # the application is gone
+                return
+            if not active or time.perf_counter() - since < overdue:
                 continue
             frame = sys._current_frames().get(self.main)
             stack: list[str] = []
