@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.ui.app_style import ERROR_COLOUR, SUCCESS_COLOUR
+from client.ui.measured import MeasuredOnce
 
 
 class Level(Enum):
@@ -249,6 +250,8 @@ class RowsView(QTableView):
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
+        # Columns sized by their content measure each text once (client.ui.measured).
+        self.setItemDelegate(MeasuredOnce(self))
 
     def fit_columns(
         self,
