@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from server_stub.auth.access import Scope
 from server_stub.auth.models import User
-from server_stub.core import clock
+from server_stub.core import clock, collector
 from server_stub.core.errors import Conflict, InvalidInput, PaymentNotConfigured
 from server_stub.core.settings import Settings
 from server_stub.dec import actions
@@ -427,6 +427,7 @@ def mark_paid(
     return out(session, batch)
 
 
+@collector.paused()
 def reconcile(
     session: Session, settings: Settings, actor: User, batch: PaymentBatch, document: str
 ) -> Reconciled:

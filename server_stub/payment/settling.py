@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import User
-from server_stub.core import clock
+from server_stub.core import clock, collector
 from server_stub.core.settings import Settings
 from server_stub.dec import repository as dec_repository
 from server_stub.notifications import outbox
@@ -60,6 +60,7 @@ class Settled:
     statements_paid: int
 
 
+@collector.paused()
 def settle(
     session: Session,
     settings: Settings,
