@@ -328,10 +328,23 @@ def audit_many(session: Session, rows: Sequence[Mapping[Any, Any]]) -> None:
     full = [
         {"reason": None, "details": None, "from_status": None, "to_status": None, **r} for r in rows
     ]
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
         session.execute(_AUDIT_FROM_JSON, {"rows": json_rows(full, _AUDIT_COLUMNS)})
         return
-    session.execute(insert(AUDIT), full)
+    # SQLite, in process: the driver's executemany, each value made by its column's own type
+    # (the moment's text, the details' JSON) as SQLAlchemy's would, without its work per row;
+    # what the session holds unwritten goes first, as it would before an INSERT of its own.
+    session.flush()
+    made = [
+        (column, AUDIT.c[column].type.dialect_impl(dialect).bind_processor(dialect))
+        for column in _AUDIT_COLUMNS
+    ]
+    session.connection().exec_driver_sql(
+        f"INSERT INTO audit_entries ({', '.join(_AUDIT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(_AUDIT_COLUMNS))})",
+        [tuple(r[c] if make is None else make(r[c]) for c, make in made) for r in full],
+    )
 
 
 _AUDIT_COLUMNS = (
