@@ -13,8 +13,9 @@ the SEPA file of 10,000 transfers. Each figure beside its baseline, measured in 
   unvalidated;
 - reconciling the bank's camt.054 of those 10,000 transfers, one in ten returned (target
   ≤ 2 s): POST .../bank-statement (parsing, matching, 15,000 parts answered, 4,000 statements
-  Payé, their audit and messages; set-based: one UPDATE per 1,000 statements, the parts' answers
-  in one statement on PostgreSQL) against the same document parsed and matched bare with lxml.
+  Payé, their audit and messages; set-based: the parts, the statements and the audit entries
+  each written by one statement, the people by one UPDATE) against the same document parsed
+  and matched bare with lxml.
 
 The 50,000 statements come from a direct bulk generator: `imagin-server demo-data` computes
 every statement through the rules and audits every move, about 1.6 s per 1,000 statements on
