@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import emit
-from bench.serving import BIN, free_port, percentile, serve
+from bench.serving import BIN, child_env, free_port, percentile, serve
 from server_stub.auth.models import User
 from server_stub.reference.models import Convocation, Mission
 from server_stub.statements.models import Statement, Status
@@ -204,7 +204,7 @@ def main() -> int:
         started = time.perf_counter()
         subprocess.run(
             [str(BIN / "imagin-server"), "demo-data", "--force", "--scale", str(args.scale)],
-            env={**os.environ, **env},
+            env=child_env(env),
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -24,6 +24,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a command the bench starts (`imagin-server`, uvicorn): it imports
+    this checkout's code, even where the environment's editable install points at another."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **(extra or {})}
+
+
 def wait_until_up(url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -41,7 +48,7 @@ def serve(
     process = subprocess.Popen(
         list(args),
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
