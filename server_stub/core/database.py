@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -182,7 +184,67 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return ping_when_idle(create_engine(url, pool_size=POOL_SIZE, max_overflow=10))
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=10)
+    if engine.dialect.driver == "psycopg":
+        # First: a connection lent is back to reading on its own before it is pinged.
+        begin_at_first_write(engine)
+    return ping_when_idle(engine)
+
+
+def begin_at_first_write(engine: Engine) -> Engine:
+    """Opens a network database's transaction at the first statement that needs one.
+
+    psycopg sends `BEGIN` on a round trip of its own before the first statement, and `COMMIT`
+    on another at the end: on a request that only reads, two of its four or five round trips.
+    Here a lent connection runs its plain reads on their own (autocommit), and the first other
+    statement (a write, a row lock, an advisory lock, a savepoint) begins the transaction,
+    which then holds every statement up to its commit or rollback.
+
+    Nothing a transaction guarantees is lost: at PostgreSQL's READ COMMITTED, every statement
+    of a transaction sees the data committed when it starts, exactly as a statement on its
+    own does, so reads before the first write see the same rows either way; every write, and
+    every read after it, is inside the one transaction, committed or rolled back as before.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connected(connection: Any, _record: Any) -> None:
+        connection.autocommit = True
+
+    @event.listens_for(engine, "checkout")
+    def _lent(connection: Any, _record: Any, _proxy: Any) -> None:
+        # A connection whose last user committed or rolled back its transaction is idle: it
+        # reads on its own again.
+        if not connection.autocommit and connection.info.transaction_status == _IDLE:
+            connection.autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(connection: Connection, cursor: Any, statement: str, *_args: Any) -> None:
+        driver = cursor.connection
+        if (
+            driver.autocommit
+            and not reads_only(statement)
+            # Asked for by the caller (VACUUM, CREATE DATABASE): every statement on its own.
+            and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
+        ):
+            driver.autocommit = False  # psycopg sends BEGIN before this statement
+
+    return engine
+
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE, without importing the driver here
+# A read that must stay inside a transaction: what it locks lasts until the transaction ends.
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b|advisory", re.I)
+
+
+@functools.lru_cache(maxsize=2048)
+def reads_only(statement: str) -> bool:
+    """Whether a statement only reads and holds nothing once it has run: a SELECT (or SHOW)
+    without a row lock or an advisory lock. Anything else, including a WITH that might write,
+    begins a transaction."""
+    head = statement.lstrip()[:6].upper()
+    if head.startswith("SHOW"):
+        return True
+    return head == "SELECT" and _LOCKING.search(statement) is None
 
 
 # A pooled connection unused for this long is asked whether it still works before it is lent.

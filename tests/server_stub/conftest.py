@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from psycopg.errors import DeadlockDetected
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -42,12 +42,9 @@ def _postgres_engine() -> Iterator[Engine]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required in CI and unreachable: {error}")
         pytest.skip(f"PostgreSQL unreachable: {error}")
-    engine = create_engine(
-        POSTGRES_URL,
-        connect_args={"options": f"-csearch_path={schema}"},
-        pool_size=10,
-        max_overflow=20,
-    )
+    # The server's own engine (its pool, its transactions), in the test's schema.
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = make_engine(url.render_as_string(hide_password=False))
     upgrade(engine)
     try:
         yield engine
