@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from sqlalchemy import RowMapping
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -168,8 +169,16 @@ def _source_of_row(row: Mapping[Any, Any]) -> Source:
 
 def _with_attached(session: Session, sources: Sequence[Source]) -> list[Source]:
     """The sources with the documents that have a file: the statement's own, or its person's
-    financial file's."""
-    found = repository.attached_labels(session, {s.user_id for s in sources})
+    financial file's. Read only for the people of a statement whose documents are checked and
+    not all received: for any other, which have a file changes nothing."""
+    people = {
+        s.user_id
+        for s in sources
+        if s.status in DOCUMENTS_CHECKED and not s.received.issuperset(s.documents)
+    }
+    if not people:
+        return list(sources)
+    found = repository.attached_labels(session, people)
     return [
         replace(
             s,
@@ -299,16 +308,23 @@ def _held_source(row: Mapping[Any, Any], statement: Statement) -> Source:
     return replace(_source_of_row(row), **_own_values(statement))
 
 
-def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -> None:
+def refresh(
+    session: Session,
+    statements: Sequence[Statement],
+    today: dt.date,
+    rows: Sequence[Mapping[Any, Any]] | None = None,
+) -> None:
     """Recomputes the anomalies of statements held in the session (their attributes are set, to
     be written with their other changes) and of those of their people's other statements they
-    can change (written now).
+    can change (written now). `rows`: their people's statements as `people_statements` read
+    them earlier in the unit of work, when nothing but the held statements has changed since.
 
     Reads with autoflush off: a statement being saved is flushed once, with its anomalies.
     """
     held = {s.id: s for s in statements}
     with session.no_autoflush:
-        rows = repository.anomaly_sources_of_people(session, {s.user_id for s in statements})
+        if rows is None:
+            rows = people_statements(session, {s.user_id for s in statements})
         sources = [
             _held_source(row, held[row["id"]]) if row["id"] in held else _source_of_row(row)
             for row in rows
@@ -325,6 +341,12 @@ def refresh(session: Session, statements: Sequence[Statement], today: dt.date) -
                 statement.anomaly_count = len(found)
         others = [s for s in sources if s.statement_id in computed and s.statement_id not in held]
         _write(session, others, computed)
+
+
+def people_statements(session: Session, user_ids: Collection[int]) -> list[RowMapping]:
+    """Every statement of these people, with what their anomalies and the context of their
+    computation (facts.YearBook.of_statements) are worked out from."""
+    return repository.anomaly_sources_of_people(session, user_ids)
 
 
 def refresh_people(session: Session, user_ids: Iterable[int], today: dt.date) -> int:

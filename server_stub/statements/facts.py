@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -109,6 +109,22 @@ class YearBook:
     @classmethod
     def of_people(cls, session: Session, user_ids: Collection[int]) -> YearBook:
         return cls(repository.missions_of_people(session, user_ids))
+
+    @classmethod
+    def of_statements(cls, rows: Iterable[Mapping[Any, Any]]) -> YearBook:
+        """From the people's statements as `anomalies.people_statements` reads them."""
+        return cls(
+            (
+                r["id"],
+                r["user_id"],
+                r["status"],
+                r["start_date"],
+                r["end_date"],
+                r["start_time"],
+                r["car_km"],
+            )
+            for r in rows
+        )
 
     def note(self, statement: Statement) -> None:
         """The statement's status and kilometres as they are now."""

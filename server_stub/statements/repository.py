@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 from decimal import Decimal
-from typing import Any, TypeVarTuple, cast
+from typing import Any, NamedTuple, TypeVarTuple, cast
 
 from sqlalchemy import (
     Connection,
@@ -154,6 +154,33 @@ _SUMMARIES = (
     .where(Statement.user_id == bindparam("user_id"))
     .order_by(Mission.start_date.desc(), Mission.start_time.desc(), Statement.id.desc())
 )
+
+
+class OwnStatement(NamedTuple):
+    """A statement its intervenant works on, read with its mission (facts.MissionRow)."""
+
+    statement: Statement
+    mission: AnyRow
+
+
+_OWN_WITH_MISSION = _with_mission(
+    select(Statement, *_MISSION_COLUMNS)
+    .join(Convocation, Convocation.id == Statement.convocation_id)
+    .join(Mission, Mission.id == Convocation.mission_id)
+).where(Statement.id == bindparam("id"))
+
+
+def _own_with_mission(session: Session, statement_id: int) -> tuple[OwnStatement, Place] | None:
+    row = session.execute(_OWN_WITH_MISSION, {"id": statement_id}).one_or_none()
+    if row is None:
+        return None
+    statement: Statement = row[0]
+    return OwnStatement(statement, row), Place(owner_id=statement.user_id)
+
+
+OWN_STATEMENT = Resource("statement", STATEMENT.absent, _own_with_mission)
+"""The same statement, and its mission in the same query: what the intervenant's reading and
+saving of it need first."""
 
 
 def mission_row(session: Session, convocation_id: int) -> AnyRow:
@@ -400,6 +427,7 @@ _ANOMALY_SOURCES = (
         Statement.entry,
         Statement.total,
         Statement.travel_total,
+        Statement.car_km,
         Statement.submitted_at,
         Statement.dec_corrected,
         Statement.anomalies,

@@ -11,8 +11,7 @@ from server_stub.auth.access import ANYONE, Anyone
 from server_stub.core.deps import AppSettings, DbSession
 from server_stub.core.routing import api_router
 from server_stub.statements import service
-from server_stub.statements.models import Statement
-from server_stub.statements.repository import STATEMENT
+from server_stub.statements.repository import OWN_STATEMENT, OwnStatement
 from server_stub.statements.schemas import (
     ConvocationOut,
     EntryIn,
@@ -24,7 +23,7 @@ from server_stub.statements.schemas import (
 
 router = api_router(tags=["statements"])
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=100)]
-Own = Annotated[Statement, ANYONE.reach(STATEMENT)]
+Own = Annotated[OwnStatement, ANYONE.reach(OWN_STATEMENT)]
 
 
 def _tagged(response: Response, statement: StatementOut) -> StatementOut:
@@ -39,14 +38,14 @@ def my_convocations(me: Anyone, session: DbSession, settings: AppSettings) -> li
 
 @router.get("/statements/{statement_id}", response_model_by_alias=True)
 def read_statement(
-    statement: Own, me: Anyone, response: Response, session: DbSession, settings: AppSettings
+    own: Own, me: Anyone, response: Response, session: DbSession, settings: AppSettings
 ) -> StatementOut:
-    return _tagged(response, service.read(session, settings, me.user, statement))
+    return _tagged(response, service.read(session, settings, me.user, own.statement, own.mission))
 
 
 @router.put("/statements/{statement_id}")
 def save_statement(
-    statement: Own,
+    own: Own,
     me: Anyone,
     entry: EntryIn,
     response: Response,
@@ -54,22 +53,22 @@ def save_statement(
     settings: AppSettings,
     if_match: IfMatch = None,
 ) -> StatementOut:
-    saved = service.save(session, settings, me.user, statement, entry, if_match)
+    saved = service.save(session, settings, me.user, own.statement, own.mission, entry, if_match)
     return _tagged(response, saved)
 
 
 @router.post("/statements/{statement_id}/preview")
 def preview_statement(
-    statement: Own, entry: EntryIn, session: DbSession, settings: AppSettings
+    own: Own, entry: EntryIn, session: DbSession, settings: AppSettings
 ) -> PreviewOut:
     """The amounts of `entry`, what to propose, and what the DEC would check if it were
     validated now (the same checks as the DEC's queue, nothing stored)."""
-    return service.preview(session, settings, statement, entry)
+    return service.preview(session, settings, own.statement, own.mission, entry)
 
 
 @router.post("/statements/{statement_id}/validate")
 def validate_statement(
-    statement: Own,
+    own: Own,
     me: Anyone,
     response: Response,
     session: DbSession,
@@ -83,16 +82,18 @@ def validate_statement(
     validated with that entry."""
     if body is not None and body.entry is not None:
         validated = service.save_and_submit(
-            session, settings, me.user, statement, body.entry, if_match, body
+            session, settings, me.user, own.statement, own.mission, body.entry, if_match, body
         )
     else:
-        validated = service.submit(session, settings, me.user, statement, if_match, body)
+        validated = service.submit(
+            session, settings, me.user, own.statement, own.mission, if_match, body
+        )
     return _tagged(response, validated)
 
 
 @router.post("/statements/{statement_id}/not-performed")
 def declare_not_performed(
-    statement: Own,
+    own: Own,
     me: Anyone,
     body: NotPerformedIn,
     response: Response,
@@ -101,6 +102,6 @@ def declare_not_performed(
     if_match: IfMatch = None,
 ) -> StatementOut:
     declared = service.declare_not_performed(
-        session, settings, me.user, statement, body.reason, if_match
+        session, settings, me.user, own.statement, own.mission, body.reason, if_match
     )
     return _tagged(response, declared)

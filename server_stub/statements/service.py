@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -393,9 +393,15 @@ def payment_missing(
     return transfer_request(user, today) if owed else None
 
 
-def read(session: Session, settings: Settings, user: User, statement: Statement) -> StatementOut:
+def read(
+    session: Session,
+    settings: Settings,
+    user: User,
+    statement: Statement,
+    mission: facts.MissionRow,
+) -> StatementOut:
     acknowledge_dec_correction(session, statement, user, settings)
-    return view(session, statement, mission_of(session, statement), user, settings)
+    return view(session, statement, mission, user, settings)
 
 
 def summaries(session: Session, user: User, settings: Settings) -> list[ConvocationOut]:
@@ -526,9 +532,12 @@ def move(
 
 
 def preview(
-    session: Session, settings: Settings, statement: Statement, entry: EntryIn
+    session: Session,
+    settings: Settings,
+    statement: Statement,
+    mission: facts.MissionRow,
+    entry: EntryIn,
 ) -> PreviewOut:
-    mission = mission_of(session, statement)
     computation = compute(session, statement, mission, entry)
     warnings: list[WarningOut] = []
     if not computation.problems:
@@ -557,13 +566,15 @@ def save(
     settings: Settings,
     user: User,
     statement: Statement,
+    mission: facts.MissionRow,
     entry: EntryIn,
     if_match: str | None,
 ) -> StatementOut:
-    mission = mission_of(session, statement)
     _check_version(statement, if_match, lambda: view(session, statement, mission, user, settings))
     _refuse_unless(Action.SAVE, statement, mission, settings)
-    computation = compute(session, statement, mission, entry)
+    # The person's statements, read once: the context of the computation, then the anomalies.
+    theirs = anomalies.people_statements(session, {statement.user_id})
+    computation = compute(session, statement, mission, entry, facts.YearBook.of_statements(theirs))
     if computation.problems:
         raise _problems_error(computation)
     now = clock.now()
@@ -585,7 +596,7 @@ def save(
         )
     else:
         repository.audit(session, statement, user, Action.SAVE, now)
-    refresh_anomalies(session, statement, settings)
+    refresh_anomalies(session, statement, settings, theirs)
     session.flush()
     return view(session, statement, mission, user, settings, entry=entry, computation=stored)
 
@@ -595,15 +606,16 @@ def submit(
     settings: Settings,
     user: User,
     statement: Statement,
+    mission: facts.MissionRow,
     if_match: str | None,
     pledge: CertificationIn | None = None,
 ) -> StatementOut:
-    mission = mission_of(session, statement)
     _check_version(statement, if_match, lambda: view(session, statement, mission, user, settings))
     _refuse_unless(Action.SUBMIT, statement, mission, settings)
     entry = stored_entry(statement)
+    theirs = anomalies.people_statements(session, {statement.user_id})
     # Recomputed at validation: rates or other missions of the day may have changed since.
-    computation = compute(session, statement, mission, entry)
+    computation = compute(session, statement, mission, entry, facts.YearBook.of_statements(theirs))
     if computation.problems:
         raise _problems_error(computation)
     now = clock.now()
@@ -612,7 +624,7 @@ def submit(
     statement.submitted_at = now
     statement.reason = None
     move(session, statement, user, Action.SUBMIT, now)
-    refresh_anomalies(session, statement, settings)
+    refresh_anomalies(session, statement, settings, theirs)
     session.flush()
     return view(session, statement, mission, user, settings, entry=entry, computation=stored)
 
@@ -622,6 +634,7 @@ def save_and_submit(
     settings: Settings,
     user: User,
     statement: Statement,
+    mission: facts.MissionRow,
     entry: EntryIn,
     if_match: str | None,
     pledge: CertificationIn | None = None,
@@ -630,10 +643,9 @@ def save_and_submit(
     round trip for « Valider » with unsaved changes). Sent again after its answer was lost,
     it finds the statement validated with that very entry and answers it as it is."""
     if Status(statement.status) is Status.SUBMITTED and stored_entry(statement) == entry:
-        mission = mission_of(session, statement)
         return view(session, statement, mission, user, settings)
-    save(session, settings, user, statement, entry, if_match)
-    return submit(session, settings, user, statement, f'"{statement.version}"', pledge)
+    save(session, settings, user, statement, mission, entry, if_match)
+    return submit(session, settings, user, statement, mission, f'"{statement.version}"', pledge)
 
 
 def declare_not_performed(
@@ -641,10 +653,10 @@ def declare_not_performed(
     settings: Settings,
     user: User,
     statement: Statement,
+    mission: facts.MissionRow,
     reason: str | None,
     if_match: str | None,
 ) -> StatementOut:
-    mission = mission_of(session, statement)
     _check_version(statement, if_match, lambda: view(session, statement, mission, user, settings))
     status = Status(statement.status)
     if not lifecycle.allowed(Action.DECLARE_NOT_PERFORMED, status):
@@ -684,10 +696,16 @@ def _cancel_direct_indemnity(
     )
 
 
-def refresh_anomalies(session: Session, statement: Statement, settings: Settings) -> None:
+def refresh_anomalies(
+    session: Session,
+    statement: Statement,
+    settings: Settings,
+    theirs: Sequence[Mapping[Any, Any]] | None = None,
+) -> None:
     """Stores what the DEC should check on the statement (and on the person's other statements,
-    for a journey claimed twice); written with the statement's own changes."""
-    anomalies.refresh(session, [statement], clock.today(settings))
+    for a journey claimed twice); written with the statement's own changes. `theirs`: the
+    person's statements read earlier in the request (`anomalies.people_statements`)."""
+    anomalies.refresh(session, [statement], clock.today(settings), theirs)
 
 
 def acknowledge_dec_correction(
