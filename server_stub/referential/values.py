@@ -1,10 +1,10 @@
 """The académie's reference data as it is now: its stored changes over the packaged defaults.
 
-Several server processes share one database, so nothing here outlives a transaction: each
-value is read from the database the first time a transaction asks for it and kept on the
-session until that transaction ends (a bulk action reads it once, a change made by another
-process is seen by the next request). What is cached for longer is keyed on the rows read,
-never on time.
+Several server processes share one database, so nothing here outlives a transaction: the
+values are read from the database, all in one query, the first time a transaction asks for one
+of them, and kept on the session until that transaction ends (a bulk action reads them once, a
+change made by another process is seen by the next request). What is cached for longer is keyed
+on the rows read, never on time.
 """
 
 from __future__ import annotations
@@ -54,19 +54,50 @@ def _once(session: Session, key: str, read: Callable[[], T]) -> T:
     return value
 
 
-# --- adjacent communes ----------------------------------------------------------------------
-
 Changes = tuple[tuple[str, str, bool], ...]
+TariffMarker = tuple[int, str | None]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the rules read of the académie's own data, as stored: its changes to the adjacent
+    communes, its thresholds, and the marker of the tariff versions (how many, the newest's
+    token: tariff_versions/service.py)."""
+
+    adjacent: Changes
+    thresholds: dict[str, Decimal]
+    tariff_marker: TariffMarker
+
+
+def _stored(session: Session) -> Stored:
+    """Read in one query the first time a transaction needs any of it: saving a statement
+    needs all three."""
+
+    def read() -> Stored:
+        adjacent, thresholds, marker = [], {}, (0, None)
+        for kind, a, b, flag, number, count in repository.stored_values(session):
+            if kind == "adjacent":
+                adjacent.append((a, b, bool(flag)))
+            elif kind == "threshold":
+                thresholds[a] = number
+            else:
+                marker = (int(count), a)
+        return Stored(tuple(sorted(adjacent)), thresholds, marker)
+
+    return _once(session, "stored", read)
+
+
+def tariff_marker(session: Session) -> TariffMarker:
+    """The marker of the tariff versions, read with the rest of the académie's values."""
+    return _stored(session).tariff_marker
+
+
+# --- adjacent communes ----------------------------------------------------------------------
 
 
 def adjacent_pairs(session: Session) -> frozenset[frozenset[str]]:
     """The packaged list of adjacent communes with the académie's changes (DOMAIN §5)."""
-
-    def read() -> frozenset[frozenset[str]]:
-        rows = repository.adjacent_changes(session)
-        return _merged(tuple((r.insee_a, r.insee_b, r.adjacent) for r in rows))
-
-    return _once(session, "adjacent", read)
+    return _merged(_stored(session).adjacent)
 
 
 @functools.lru_cache(maxsize=8)
@@ -118,11 +149,7 @@ def return_reasons(session: Session, *, active_only: bool = True) -> list[Return
 def anomaly_thresholds(session: Session) -> AnomalyThresholds:
     """The packaged thresholds (rules/tariffs/anomalies.toml) with the académie's values."""
 
-    def read() -> AnomalyThresholds:
-        values = {row.name: row.value for row in repository.threshold_values(session)}
-        return thresholds_with(values)
-
-    return _once(session, "thresholds", read)
+    return _once(session, "thresholds", lambda: thresholds_with(_stored(session).thresholds))
 
 
 def plain(value: Decimal) -> Decimal:

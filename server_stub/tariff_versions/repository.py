@@ -13,19 +13,6 @@ from server_stub.reference.models import Convocation, Mission
 from server_stub.statements.models import Statement, Status
 from server_stub.tariff_versions.models import TariffVersion
 
-Marker = tuple[int, str | None]
-
-
-_NEWEST = select(TariffVersion.token).order_by(TariffVersion.id.desc()).limit(1)
-# One round trip, on every request that reads tariffs: the count and the newest's token.
-_MARKER = select(func.count(), _NEWEST.scalar_subquery()).select_from(TariffVersion)
-
-
-def marker(session: Session) -> Marker:
-    """What changes whenever a version is added: the count of rows and the newest's token."""
-    count, token = session.execute(_MARKER).one()
-    return (int(count), token)
-
 
 def versions(session: Session) -> Sequence[TariffVersion]:
     return session.scalars(select(TariffVersion).order_by(TariffVersion.id)).all()

@@ -4,7 +4,8 @@ A new version is read by its file's own loader (`Tariffs.with_version`): one pla
 what a valid version is, for the packaged files and for the database alike. The versions in
 effect are rebuilt when the database's versions change, whichever process added them: each
 request that reads tariffs asks the database for a marker (how many versions, the newest's
-token) and reuses the merged tariffs only while the marker is the same.
+token; read with the académie's other values, referential/values.py) and reuses the merged
+tariffs only while the marker is the same.
 
 A new version changes the statements not yet validated whose mission ends on or after its
 first day: they are computed again from their own entry. A validated statement (approved,
@@ -36,6 +37,7 @@ from server_stub.core import clock
 from server_stub.core.errors import InvalidInput, NotFound
 from server_stub.core.routing import current_session
 from server_stub.core.settings import Settings
+from server_stub.referential import values as referential
 from server_stub.rules.french import format_date, plural
 from server_stub.rules.tariffs import (
     VERSIONED_FILES,
@@ -165,7 +167,7 @@ def merged(rows: list[TariffVersion]) -> Tariffs:
 
 
 _lock = threading.Lock()
-_merged: weakref.WeakKeyDictionary[Engine, tuple[repository.Marker, Tariffs]] = (
+_merged: weakref.WeakKeyDictionary[Engine, tuple[referential.TariffMarker, Tariffs]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -178,7 +180,7 @@ def in_effect(session: Session) -> Tariffs:
     bind = session.get_bind()
     # A session may be bound to a connection (a test's transaction): the cache is its engine's.
     engine = bind if isinstance(bind, Engine) else bind.engine
-    marker = repository.marker(session)
+    marker = referential.tariff_marker(session)
     with _lock:
         known = _merged.get(engine)
     if known is not None and known[0] == marker:
@@ -542,6 +544,7 @@ def add(
     for change in changes:
         statements.store_recomputed(change.statement, change.computation)
     session.info.pop("tariffs_in_effect", None)
+    referential.forget(session)
     kept = repository.count_from(session, body.valid_from, VALIDATED)
     audit.record(
         session,
