@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from server_stub.auth.models import User
@@ -623,3 +625,33 @@ def test_the_deadline_and_the_days_left_are_on_the_mission(
     assert (late["code"], late["field"]) == ("LATE_SUBMISSION", "submitted_at")
     statement = client.get(f"/api/v1/statements/{statement_id}", headers=headers).json()
     assert statement["mission"]["days_left"] == -3
+
+
+def test_listing_opening_and_saving_each_take_a_few_statements(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    """The intervenant's busiest requests, in database statements: the caller; then the list;
+    the statement with its mission, its history and the académie's values; or, to save, the
+    person's statements, the audit entry and the statement written, and its history."""
+    _, headers, statement_id = setup(world, client)
+    executed: list[str] = []
+
+    def count(*args: Any) -> None:
+        executed.append(args[2])
+
+    def statements_of(send: Callable[[], Any]) -> int:
+        executed.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert send().status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(executed)
+
+    def opened() -> Any:
+        return client.get(f"/api/v1/statements/{statement_id}", headers=headers)
+
+    assert statements_of(lambda: client.get("/api/v1/convocations", headers=headers)) == 2
+    assert statements_of(opened) == 4
+    statement = opened().json()
+    assert statements_of(lambda: save(client, headers, statement, car_trip_entry())) == 7
