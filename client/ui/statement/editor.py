@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -123,6 +123,12 @@ class StatementEditor(QWidget):
         self._ticked: dict[str, bool] = {}
         self._pages: dict[Step, StepPage] = {}
         self._steps: list[Step] = []
+        # The pages are made one per turn of the event loop once the first shows; until the
+        # last is made, the statement and entry they are to show, and whether the first
+        # preview waits for them.
+        self._statement_shown: Statement | None = None
+        self._entry_shown: Entry | None = None
+        self._preview_waits = False
         self._current = Step.SERVICE
         self._slots: dict[str, Slot] = {}
         self._problems: dict[str, str] = {}
@@ -135,7 +141,7 @@ class StatementEditor(QWidget):
         self._after_save: tuple[bool, Callable[[], None] | None] = (False, None)
         self._retry: Callable[[], None] | None = None
         # The files given for each required document (on the recap step), once loaded.
-        self.documents: DocumentsPanel | None = None
+        self._documents: DocumentsPanel | None = None
 
         set_topic(self, "statement")
         self.setObjectName("statementEditor")
@@ -291,7 +297,14 @@ class StatementEditor(QWidget):
         return self._read_only
 
     def page(self, step: Step) -> StepPage:
+        self._make_every_page()
         return self._pages[step]
+
+    @property
+    def documents(self) -> DocumentsPanel | None:
+        """The files given for each required document (on the recap step), once loaded."""
+        self._make_every_page()
+        return self._documents
 
     def has_unsaved_changes(self) -> bool:
         return self.session.dirty
@@ -316,8 +329,9 @@ class StatementEditor(QWidget):
         return False
 
     def go_to(self, step: Step, focus: bool = True) -> None:
-        if step not in self._pages:
+        if step not in self._steps:
             return
+        self._make_every_page()
         self._current = step
         self.session.page = int(step)
         page = self._pages[step]
@@ -366,7 +380,7 @@ class StatementEditor(QWidget):
                 page = Step(draft.page)
             except ValueError:
                 page = self._steps[0]
-            self.go_to(page if page in self._pages else self._steps[0])
+            self.go_to(page if page in self._steps else self._steps[0])
             self.messages.info(
                 self.tr("Votre saisie non enregistrée a été reprise : pensez à l'enregistrer.")
             )
@@ -380,6 +394,8 @@ class StatementEditor(QWidget):
         first = not self._pages
         if first:
             self._build_pages(statement)
+        else:
+            self._make_every_page()
         self._fill(entry)
         self._computation = statement.computation
         self._proposals = statement.proposals
@@ -387,41 +403,106 @@ class StatementEditor(QWidget):
         self._set_read_only(not statement.permissions.edit)
         self._show_computation()
         if first:
-            self.go_to(Step.RECAP if self._read_only else self._steps[0], focus=False)
+            self.go_to_made(Step.RECAP if self._read_only else self._steps[0])
         else:
             self.go_to(self._current, focus=False)
         if first and not self._read_only:
-            # What the DEC will check, before any change.
-            entry, slots = self._collect()
-            self.session.preview_later(entry, computable=not typed_problems(slots))
+            # What the DEC will check, before any change (once every page is made).
+            self._preview_waits = True
+        if first:
+            QTimer.singleShot(0, self, self._make_next_page)
+
+    def go_to_made(self, step: Step) -> None:
+        """Shows the page of `step`, already made, without waiting for the others."""
+        self._current = step
+        self.session.page = int(step)
+        self.stack.setCurrentWidget(self._pages[step])
+        self.steps.set_current(step)
+        self._update_buttons()
 
     def _build_pages(self, statement: Statement) -> None:
+        """Makes the page shown first; the others follow, one per turn of the event loop
+        (all of them at once froze the window for 40 to 90 ms, `bench/dec_gui_probe.py`)."""
         self._steps = steps_of(statement)
-        for step in self._steps:
-            page = PAGES[step](statement)
-            page.edited.connect(self._on_edited)
-            self._pages[step] = page
-            self.stack.addWidget(page)
+        self._statement_shown = statement
+        self.steps.set_steps(self._steps)
+        self._make_page(Step.RECAP if not statement.permissions.edit else self._steps[0])
+
+    def _make_page(self, step: Step) -> StepPage:
+        """Makes the page of `step`, showing what the pages made before it show."""
+        statement = self._statement_shown
+        assert statement is not None
+        page = PAGES[step](statement)
+        page.edited.connect(self._on_edited)
+        self._pages[step] = page
+        # In the order of the steps, whatever the order they are made in.
+        self.stack.insertWidget(1 + sum(1 for s in self._pages if s < step), page)
         travel = self._pages.get(Step.TRAVEL)
         meals = self._pages.get(Step.MEALS_NIGHTS)
-        if isinstance(travel, TravelPage) and isinstance(meals, MealsNightsPage):
+        if (
+            step in (Step.TRAVEL, Step.MEALS_NIGHTS)
+            and isinstance(travel, TravelPage)
+            and isinstance(meals, MealsNightsPage)
+        ):
             travel.claimed_changed.connect(meals.set_travel_claimed)
-        recap = self._pages[Step.RECAP]
-        assert isinstance(recap, RecapPage)
-        recap.print_requested.connect(self._on_print)
-        self.documents = DocumentsPanel(
-            DocumentsApi(self.api),
-            self.runner,
-            AttachmentNotes(self.drafts.folder, statement.id),
-            statement.id,
-            recap,
-        )
-        recap.attach_documents(self.documents)
-        self.documents.set_required(statement.computation.documents)
-        self.documents.refresh()  # in the background: the editor shows without waiting
-        self.steps.set_steps(self._steps)
+        if isinstance(page, RecapPage):
+            page.print_requested.connect(self._on_print)
+            documents = self._documents = DocumentsPanel(
+                DocumentsApi(self.api),
+                self.runner,
+                AttachmentNotes(self.drafts.folder, statement.id),
+                statement.id,
+                page,
+            )
+            page.attach_documents(documents)
+            documents.set_required(statement.computation.documents)
+            documents.refresh()  # in the background: the editor shows without waiting
+        if self._entry_shown is not None:
+            self._filling = True
+            try:
+                page.fill(self._entry_shown)
+            finally:
+                self._filling = False
+            page.set_read_only(self._read_only)
+            if self._computation is not None and self._proposals is not None:
+                page.show_computation(self._computation, self._proposals)
+        return page
+
+    def _missing_pages(self) -> list[Step]:
+        return [step for step in self._steps if step not in self._pages]
+
+    def _make_next_page(self) -> None:
+        missing = self._missing_pages()
+        if not missing:
+            return
+        self._make_page(missing[0])
+        if len(missing) > 1:
+            QTimer.singleShot(0, self, self._make_next_page)
+        else:
+            self._every_page_made()
+
+    def _make_every_page(self) -> None:
+        """Makes at once the pages not made yet: what follows needs them all."""
+        missing = self._missing_pages()
+        if not missing or not self._pages:
+            return
+        for step in missing:
+            self._make_page(step)
+        self._every_page_made()
+
+    def _every_page_made(self) -> None:
+        """The problems beside their fields on every page, then the first preview."""
+        computation = self._computation
+        if computation is not None:
+            self._show_problems({p.field: p.message for p in computation.problems})
+        if self._preview_waits:
+            self._preview_waits = False
+            if not self._read_only:
+                entry, slots = self._collect()
+                self.session.preview_later(entry, computable=not typed_problems(slots))
 
     def _fill(self, entry: Entry) -> None:
+        self._entry_shown = entry
         self._filling = True
         try:
             for page in self._pages.values():
@@ -515,11 +596,17 @@ class StatementEditor(QWidget):
 
     # --- editing and previews -------------------------------------------------------------
 
-    def _collect(self) -> tuple[Entry, dict[str, Slot]]:
+    def _collect(self, made_only: bool = False) -> tuple[Entry, dict[str, Slot]]:
+        """The entry the pages show and the slot of each field; `made_only`, of the pages
+        made so far (the others are then still to come, and show their problems when made)."""
+        if not made_only:
+            self._make_every_page()
         entry = self.session.base_entry.model_copy(deep=True)
         slots: dict[str, Slot] = {}
         for step in self._steps:
-            self._pages[step].write(entry, slots)
+            page = self._pages.get(step)
+            if page is not None:
+                page.write(entry, slots)
         return entry, slots
 
     def _on_edited(self) -> None:
@@ -592,7 +679,7 @@ class StatementEditor(QWidget):
 
     def _show_problems(self, problems: dict[str, str]) -> None:
         """Writes each problem beside its field, and all of them in the summary."""
-        _, self._slots = self._collect()
+        _, self._slots = self._collect(made_only=True)
         problems = {**typed_problems(self._slots), **problems}
         self._problems = dict(problems)
         by_slot: dict[int, list[str]] = {}
@@ -662,10 +749,12 @@ class StatementEditor(QWidget):
 
     def problem_text(self, path: str) -> str:
         """The text written beside the field of `path` (tests and the help read it)."""
+        self._make_every_page()
         slot = find_slot(self._slots, path)
         return slot.error.text() if slot is not None and slot.error.isVisible() else ""
 
     def slot(self, path: str) -> Slot | None:
+        self._make_every_page()
         return find_slot(self._slots, path)
 
     def _on_problem_link(self, path: str) -> None:

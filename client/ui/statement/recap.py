@@ -172,7 +172,11 @@ class RecapPage(StepPage):
         self.model.set_lines(computation.lines)
         self.table.setVisible(bool(computation.lines))
         self.empty.setVisible(not computation.lines)
-        self._fit_rows()
+        if self.isVisible():
+            self._fit_rows()
+        else:
+            # Hidden (made ahead of being shown): the rows are measured in a turn of their own.
+            self._fit_timer.start()
         self.pay_total.setText(euros(computation.pay_total))
         self.travel_total.setText(euros(computation.travel_total))
         self.total.setText(f"<b>{escape(euros(computation.total))}</b>")

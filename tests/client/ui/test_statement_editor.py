@@ -18,7 +18,7 @@ from client.api.models import Entry, HalfDay, MealKind, PayDay, Pledge, Status, 
 from client.drafts import DraftStore
 from client.formatting import euros, number
 from client.ui.statement import dialogs
-from client.ui.statement.editor import StatementEditor
+from client.ui.statement.editor import StatementEditor, steps_of
 from client.ui.statement.meals import MealsNightsPage
 from client.ui.statement.service import ServicePage
 from client.ui.statement.steps import Step
@@ -381,6 +381,40 @@ def test_nothing_is_lost_while_the_server_is_unreachable(
     assert not editor.has_unsaved_changes()
     qtbot.waitUntil(lambda: drafts.load(statement.id) is None, timeout=5000)
     wait_total(qtbot, editor, "210.00")
+
+
+def test_the_first_step_shows_before_the_other_steps_are_made(
+    qtbot: QtBot,
+    world: World,
+    connect: Connect,
+    runner: Any,
+    drafts: DraftStore,
+    tmp_path: Path,
+    opened: Any,
+) -> None:
+    user = world.person()
+    statement = world.statement(user, world.mission())
+    editor = StatementEditor(
+        connect(user),
+        runner,
+        drafts,
+        statement.id,
+        recaps_folder=tmp_path / "recaps",
+        open_url=opened,
+    )
+    qtbot.addWidget(editor)
+    made_when_shown: list[int] = []
+    editor.session.loaded.connect(lambda *_: made_when_shown.append(editor.stack.count() - 1))
+    editor.show()
+    qtbot.waitUntil(lambda: editor.statement is not None)
+    steps = steps_of(editor.statement)
+    assert made_when_shown == [1], "only the first step is made in the turn it shows"
+    assert editor.current_step is Step.SERVICE
+    qtbot.waitUntil(lambda: editor.stack.count() - 1 == len(steps))
+    # Made later, in the order of the steps, each showing the statement.
+    assert [editor.stack.indexOf(editor.page(step)) for step in steps] == [1, 2, 3, 4]
+    assert not travel(editor).claimed.isChecked()
+    assert meals_nights(editor).not_claimed.isVisibleTo(meals_nights(editor))
 
 
 def test_an_unsaved_entry_is_offered_again_on_reopening(
