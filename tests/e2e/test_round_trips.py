@@ -70,6 +70,8 @@ def test_an_intervenant_logs_in_opens_a_mission_and_its_editor_in_three_round_tr
     editor = workspace.editor
     assert isinstance(editor, StatementEditor)
     qtbot.waitUntil(lambda: editor.statement is not None, timeout=10_000)  # its local draft
+    # The recap's page, made a few turns after the first step's, asks for the attached files.
+    qtbot.waitUntil(lambda: len(sent.since(2)) == 2, timeout=10_000)
     with qtbot.waitSignal(workspace.currentChanged, timeout=10_000):
         editor.closed.emit()
     qtbot.wait(200)
